@@ -1,0 +1,12 @@
+//! The JavaScript edge: `#[wasm_bindgen]` exports, `fetch`, and conversions
+//! between JavaScript values and the core's types.
+//!
+//! Everything here is thin on purpose; the decisions live in the core and are
+//! tested natively. This module is exercised by the browser and Node tests in
+//! `tests/`.
+
+pub mod api;
+pub mod error;
+mod fetch;
+pub mod options;
+mod value;

@@ -1,0 +1,29 @@
+//! Finish Emporix's double opt-in sign-up from a storefront, in the browser or
+//! on Node.
+//!
+//! A shopper signs up, Emporix emails an activation link that carries a
+//! token, and the storefront's landing page either confirms it
+//! ([`confirmOptIn`](js::api::confirm_opt_in): the new customer's tokens) or,
+//! when the link expired, asks Emporix to send a new one
+//! ([`resendActivation`](js::api::resend_activation)).
+//!
+//! The crate is split in two:
+//! - a pure core — [`validate`], [`base_url`], [`request`], [`json`],
+//!   [`model`], [`response`], [`retry_after`], [`error`] — that knows nothing
+//!   of JavaScript and is unit-tested natively;
+//! - a thin edge, [`js`], with the `#[wasm_bindgen]` exports, `fetch`, and
+//!   the conversions to JavaScript values, tested in browsers and Node.
+#![deny(missing_docs)]
+
+pub mod base_url;
+pub mod error;
+pub mod js;
+pub mod json;
+pub mod model;
+pub mod request;
+pub mod response;
+pub mod retry_after;
+pub mod validate;
+
+pub use error::{ErrorCode, OptInError, Operation};
+pub use model::CustomerToken;

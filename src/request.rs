@@ -1,0 +1,209 @@
+//! Building the two Emporix requests from validated input.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::base_url::BaseUrl;
+use crate::error::{OptInError, Operation};
+use crate::validate;
+
+/// Everything but RFC 3986 unreserved characters is encoded, so a token can
+/// never add a path segment, a query or a fragment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`, with a JSON body.
+    Post,
+}
+
+/// A request ready to be sent: the edge adds `Authorization` and performs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// Which call this is.
+    pub operation: Operation,
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// The JSON body, for `POST`.
+    pub body: Option<String>,
+    /// The origin the request goes to; the bearer token is sent nowhere else.
+    pub origin: String,
+}
+
+/// The validated parts every call shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    base_url: BaseUrl,
+    tenant: String,
+}
+
+impl Target {
+    /// Validates the tenant and the base URL (`None` means the production API).
+    pub fn new(tenant: &str, base_url: Option<&str>) -> Result<Target, OptInError> {
+        let tenant = validate::tenant(tenant)?.to_owned();
+        let base_url = match base_url {
+            Some(url) => BaseUrl::parse(url)?,
+            None => BaseUrl::default(),
+        };
+        Ok(Target { base_url, tenant })
+    }
+
+    /// The tenant.
+    pub fn tenant(&self) -> &str {
+        &self.tenant
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// `GET /customer/{tenant}/signup/optin/{token}`.
+    pub fn confirm_opt_in(&self, token: &str) -> Result<ApiRequest, OptInError> {
+        let token = validate::optin_token(token)?;
+        let path = format!(
+            "/customer/{}/signup/optin/{}",
+            self.tenant,
+            utf8_percent_encode(token, PATH_SEGMENT)
+        );
+        Ok(self.request(Operation::ConfirmOptIn, Method::Get, &path, None))
+    }
+
+    /// `POST /customer/{tenant}/signup/optin/refresh_token` with `{"email": …}`.
+    pub fn resend_activation(&self, email: &str) -> Result<ApiRequest, OptInError> {
+        let email = validate::email(email)?;
+        let path = format!("/customer/{}/signup/optin/refresh_token", self.tenant);
+        let body = format!("{{\"email\":{}}}", json_string(email));
+        Ok(self.request(Operation::ResendActivation, Method::Post, &path, Some(body)))
+    }
+
+    fn request(&self, operation: Operation, method: Method, path: &str, body: Option<String>) -> ApiRequest {
+        ApiRequest {
+            operation,
+            method,
+            url: self.base_url.join(path),
+            body,
+            origin: self.base_url.origin().to_owned(),
+        }
+    }
+}
+
+/// `value` as a JSON string literal.
+pub fn json_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        Target::new("myshop", Some("https://api.emporix.io")).unwrap()
+    }
+
+    #[test]
+    fn builds_the_confirm_url() {
+        let request = target().confirm_opt_in("3f2a-9b_c.d~e").unwrap();
+        assert_eq!(request.method, Method::Get);
+        assert_eq!(request.operation, Operation::ConfirmOptIn);
+        assert_eq!(request.url, "https://api.emporix.io/customer/myshop/signup/optin/3f2a-9b_c.d~e");
+        assert_eq!(request.body, None);
+        assert_eq!(request.origin, "https://api.emporix.io");
+    }
+
+    #[test]
+    fn hostile_tokens_stay_one_path_segment() {
+        let cases = [
+            ("a/b", "a%2Fb"),
+            ("../../admin", "..%2F..%2Fadmin"),
+            ("a?x=1", "a%3Fx%3D1"),
+            ("a#frag", "a%23frag"),
+            ("100%", "100%25"),
+            ("%2F", "%252F"),
+            ("a b", "a%20b"),
+            ("ü😀", "%C3%BC%F0%9F%98%80"),
+            ("\u{202e}rtl", "%E2%80%AErtl"),
+            ("...", "..."),
+            ("a\\b", "a%5Cb"),
+        ];
+        for (token, encoded) in cases {
+            let request = target().confirm_opt_in(token).unwrap();
+            assert_eq!(
+                request.url,
+                format!("https://api.emporix.io/customer/myshop/signup/optin/{encoded}"),
+                "{token:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn builds_the_resend_request() {
+        let request = target().resend_activation("shopper@example.com").unwrap();
+        assert_eq!(request.method, Method::Post);
+        assert_eq!(request.url, "https://api.emporix.io/customer/myshop/signup/optin/refresh_token");
+        assert_eq!(request.body.as_deref(), Some(r#"{"email":"shopper@example.com"}"#));
+    }
+
+    #[test]
+    fn email_is_escaped_as_json() {
+        let request = target().resend_activation(r#"a"b\c@example.com"#).unwrap();
+        let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["email"], r#"a"b\c@example.com"#);
+        assert_eq!(json_string("\u{1}\u{2028}"), "\"\\u0001\\u2028\"");
+    }
+
+    #[test]
+    fn base_url_prefix_and_default() {
+        let proxied = Target::new("myshop", Some("http://127.0.0.1:8080/api/")).unwrap();
+        assert_eq!(
+            proxied.confirm_opt_in("t").unwrap().url,
+            "http://127.0.0.1:8080/api/customer/myshop/signup/optin/t"
+        );
+        let default = Target::new("myshop", None).unwrap();
+        assert_eq!(default.confirm_opt_in("t").unwrap().origin, "https://api.emporix.io");
+    }
+
+    #[test]
+    fn validation_runs_before_building() {
+        assert!(matches!(
+            Target::new("My-Shop", None),
+            Err(OptInError::InvalidInput { field: "tenant", .. })
+        ));
+        assert!(matches!(
+            Target::new("myshop", Some("http://example.com")),
+            Err(OptInError::InvalidInput { field: "baseUrl", .. })
+        ));
+        assert!(matches!(
+            target().confirm_opt_in(" "),
+            Err(OptInError::InvalidInput { field: "token", .. })
+        ));
+        assert!(matches!(
+            target().resend_activation("nope"),
+            Err(OptInError::InvalidInput { field: "email", .. })
+        ));
+    }
+}

@@ -1,0 +1,209 @@
+//! Validation of the call options, before anything is sent.
+//!
+//! Values are never trimmed or otherwise repaired: a value that is not exactly
+//! right is rejected with a message that says how to fix it, so what reaches
+//! Emporix is always what the caller passed.
+
+use crate::error::OptInError;
+
+/// Default for `timeoutMs`.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// Largest accepted `timeoutMs` (10 minutes).
+pub const MAX_TIMEOUT_MS: u32 = 600_000;
+/// Longest accepted opt-in token. Real tokens are far shorter; this bounds the URL.
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// An Emporix tenant: `^[a-z][a-z0-9]+$`, 3–16 characters.
+pub fn tenant(value: &str) -> Result<&str, OptInError> {
+    let invalid = |problem| Err(OptInError::invalid("tenant", problem));
+    if value.is_empty() {
+        return invalid("must not be empty");
+    }
+    if !(3..=16).contains(&value.len()) {
+        return invalid("must be 3 to 16 characters long");
+    }
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        return invalid("must be lowercase (Emporix tenant names are lowercase)");
+    }
+    let mut bytes = value.bytes();
+    let starts_with_letter = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
+    if !starts_with_letter || !bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return invalid("must start with a letter and contain only a-z and 0-9");
+    }
+    Ok(value)
+}
+
+/// The opt-in token from the activation link.
+///
+/// Any printable text is accepted and sent percent-encoded as one path
+/// segment; `.` and `..` are refused because URL parsers collapse them (even
+/// when percent-encoded), which would change the path.
+pub fn optin_token(value: &str) -> Result<&str, OptInError> {
+    let invalid = |problem| Err(OptInError::invalid("token", problem));
+    if value.trim().is_empty() {
+        return invalid("must not be empty or only whitespace");
+    }
+    if value.len() > MAX_TOKEN_LEN {
+        return invalid("is too long to be an activation token (over 4096 characters)");
+    }
+    if value.chars().any(char::is_control) {
+        return invalid("must not contain control characters");
+    }
+    if value == "." || value == ".." {
+        return invalid("cannot be \".\" or \"..\"");
+    }
+    Ok(value)
+}
+
+/// An email address, checked for shape only: `local@domain`, no whitespace or
+/// control characters, at most 254 characters. Emporix does the rest.
+pub fn email(value: &str) -> Result<&str, OptInError> {
+    let invalid = |problem| Err(OptInError::invalid("email", problem));
+    if value.is_empty() {
+        return invalid("must not be empty");
+    }
+    if value.len() > 254 {
+        return invalid("must be at most 254 characters");
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return invalid("must not contain spaces or control characters (trim the input first)");
+    }
+    let Some((local, domain)) = value.split_once('@').filter(|(_, d)| !d.contains('@')) else {
+        return invalid("must be an email address like name@example.com, with one @");
+    };
+    if local.is_empty() || local.len() > 64 {
+        return invalid("must have 1 to 64 characters before the @");
+    }
+    if domain.is_empty()
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+        || domain.contains(['@', '[', ']', '(', ')', ',', ';', ':', '<', '>', '"', '\\'])
+    {
+        return invalid("must have a valid domain after the @");
+    }
+    Ok(value)
+}
+
+/// The anonymous access token, which goes into the `Authorization` header:
+/// visible ASCII only (the header would be refused otherwise), at most 8 KiB.
+pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
+    let invalid = |problem| Err(OptInError::invalid("anonymousToken", problem));
+    if value.is_empty() {
+        return invalid("must not be empty");
+    }
+    if value.len() > 8192 {
+        return invalid("must be at most 8192 characters");
+    }
+    if value.get(..7).is_some_and(|head| head.eq_ignore_ascii_case("bearer ")) {
+        return invalid("must be the token alone, without the \"Bearer \" prefix");
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return invalid("must contain only visible ASCII characters, without spaces");
+    }
+    Ok(value)
+}
+
+/// `timeoutMs`: a finite number of milliseconds from 1 to 600000; fractions round up.
+pub fn timeout_ms(value: Option<f64>) -> Result<u32, OptInError> {
+    let Some(value) = value else {
+        return Ok(DEFAULT_TIMEOUT_MS);
+    };
+    if !value.is_finite() || value <= 0.0 || value > f64::from(MAX_TIMEOUT_MS) {
+        return Err(OptInError::invalid(
+            "timeoutMs",
+            "must be a number of milliseconds from 1 to 600000",
+        ));
+    }
+    Ok(value.ceil() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(result: Result<impl std::fmt::Debug, OptInError>, expected_field: &str) -> String {
+        match result {
+            Err(OptInError::InvalidInput { field, problem }) => {
+                assert_eq!(field, expected_field);
+                problem.to_owned()
+            }
+            other => panic!("expected invalid {expected_field}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tenant_follows_the_spec_pattern() {
+        for good in ["abc", "shop1", "a12", "abcdefghijklmnop"] {
+            assert_eq!(tenant(good), Ok(good));
+        }
+        assert!(problem(tenant(""), "tenant").contains("empty"));
+        assert!(problem(tenant("ab"), "tenant").contains("3 to 16"));
+        assert!(problem(tenant("abcdefghijklmnopq"), "tenant").contains("3 to 16"));
+        assert!(problem(tenant("Shop"), "tenant").contains("lowercase"));
+        assert!(problem(tenant("1shop"), "tenant").contains("start with a letter"));
+        assert!(problem(tenant("my-shop"), "tenant").contains("a-z and 0-9"));
+        assert!(problem(tenant("shop "), "tenant").contains("a-z and 0-9"));
+        assert!(problem(tenant(" shop"), "tenant").contains("start with a letter"));
+        assert!(problem(tenant("sh/op"), "tenant").contains("a-z and 0-9"));
+        assert!(problem(tenant("shöp"), "tenant").contains("a-z and 0-9"));
+        assert!(problem(tenant(&"a".repeat(65536)), "tenant").contains("3 to 16"));
+    }
+
+    #[test]
+    fn token_accepts_printable_text_and_refuses_the_rest() {
+        for good in ["abc", "a/b?c#d%e f", "ü😀\u{0301}", "...", " padded "] {
+            assert_eq!(optin_token(good), Ok(good));
+        }
+        assert!(problem(optin_token(""), "token").contains("empty"));
+        assert!(problem(optin_token(" \t\n"), "token").contains("whitespace"));
+        assert!(problem(optin_token("a\0b"), "token").contains("control"));
+        assert!(problem(optin_token("a\u{7f}"), "token").contains("control"));
+        assert!(problem(optin_token("."), "token").contains("\".\""));
+        assert!(problem(optin_token(".."), "token").contains("\"..\""));
+        assert!(problem(optin_token(&"x".repeat(MAX_TOKEN_LEN + 1)), "token").contains("too long"));
+        assert!(optin_token(&"x".repeat(MAX_TOKEN_LEN)).is_ok());
+    }
+
+    #[test]
+    fn email_is_checked_for_shape() {
+        for good in ["a@b", "shopper@example.com", "first.last+tag@sub.example.co.uk", "ü@exämple.de"] {
+            assert_eq!(email(good), Ok(good));
+        }
+        assert!(problem(email(""), "email").contains("empty"));
+        assert!(problem(email("shopper"), "email").contains("like name@example.com"));
+        assert!(problem(email("@example.com"), "email").contains("before the @"));
+        assert!(problem(email("a@"), "email").contains("domain"));
+        assert!(problem(email("a@b..c"), "email").contains("domain"));
+        assert!(problem(email("a@.b"), "email").contains("domain"));
+        assert!(problem(email("a@b@c"), "email").contains("one @"));
+        assert!(problem(email(" a@b.c"), "email").contains("spaces"));
+        assert!(problem(email("a@b.c "), "email").contains("trim"));
+        assert!(problem(email("a\0@b.c"), "email").contains("control"));
+        assert!(problem(email(&format!("{}@b.c", "a".repeat(65))), "email").contains("1 to 64"));
+        assert!(problem(email(&format!("a@{}.c", "b".repeat(260))), "email").contains("254"));
+    }
+
+    #[test]
+    fn anonymous_token_must_fit_a_header() {
+        assert_eq!(anonymous_token("eyJhbGciOi.x-y_z~+/="), Ok("eyJhbGciOi.x-y_z~+/="));
+        assert!(problem(anonymous_token(""), "anonymousToken").contains("empty"));
+        assert!(problem(anonymous_token("a b"), "anonymousToken").contains("visible ASCII"));
+        assert!(problem(anonymous_token("a\nb"), "anonymousToken").contains("visible ASCII"));
+        assert!(problem(anonymous_token("tökén"), "anonymousToken").contains("visible ASCII"));
+        assert!(problem(anonymous_token(&"a".repeat(8193)), "anonymousToken").contains("8192"));
+        assert!(problem(anonymous_token("Bearer abc"), "anonymousToken").contains("prefix"));
+        assert!(problem(anonymous_token("abcdefüx"), "anonymousToken").contains("visible ASCII"));
+    }
+
+    #[test]
+    fn timeout_is_a_sane_number_of_milliseconds() {
+        assert_eq!(timeout_ms(None), Ok(DEFAULT_TIMEOUT_MS));
+        assert_eq!(timeout_ms(Some(1.0)), Ok(1));
+        assert_eq!(timeout_ms(Some(250.2)), Ok(251));
+        assert_eq!(timeout_ms(Some(600_000.0)), Ok(600_000));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 600_000.5, 1e12] {
+            assert!(problem(timeout_ms(Some(bad)), "timeoutMs").contains("1 to 600000"), "{bad}");
+        }
+    }
+}
