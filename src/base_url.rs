@@ -111,7 +111,11 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), OptInError> {
         };
         let (host, after) = authority.split_at(end + 1);
         let inner = &host[1..host.len() - 1];
-        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        if inner.is_empty()
+            || !inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return invalid("has an invalid [IPv6] host");
         }
         match after {
@@ -153,7 +157,9 @@ fn is_valid_host_name(host: &str) -> bool {
                     && label.len() <= 63
                     && !label.starts_with('-')
                     && !label.ends_with('-')
-                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         })
         && !host.starts_with('.')
         && !host.contains("..")
@@ -193,7 +199,10 @@ fn is_valid_path(path: &str) -> bool {
     }
     !path.split('/').any(|segment| {
         let lower = segment.to_ascii_lowercase();
-        matches!(lower.as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+        matches!(
+            lower.as_str(),
+            "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+        )
     })
 }
 
@@ -217,19 +226,43 @@ mod tests {
 
     #[test]
     fn accepts_https_urls_and_normalises_them() {
-        assert_eq!(ok("https://api.emporix.io").join("/x"), "https://api.emporix.io/x");
-        assert_eq!(ok("https://api.emporix.io/").join("/x"), "https://api.emporix.io/x");
-        assert_eq!(ok("HTTPS://API.Emporix.IO").join("/x"), "https://api.emporix.io/x");
-        assert_eq!(ok("https://shop.example:8443/emporix/").join("/x"), "https://shop.example:8443/emporix/x");
-        assert_eq!(ok("https://shop.example/a%20b/c").join("/x"), "https://shop.example/a%20b/c/x");
-        assert_eq!(ok("https://api.emporix.io").origin(), "https://api.emporix.io");
+        assert_eq!(
+            ok("https://api.emporix.io").join("/x"),
+            "https://api.emporix.io/x"
+        );
+        assert_eq!(
+            ok("https://api.emporix.io/").join("/x"),
+            "https://api.emporix.io/x"
+        );
+        assert_eq!(
+            ok("HTTPS://API.Emporix.IO").join("/x"),
+            "https://api.emporix.io/x"
+        );
+        assert_eq!(
+            ok("https://shop.example:8443/emporix/").join("/x"),
+            "https://shop.example:8443/emporix/x"
+        );
+        assert_eq!(
+            ok("https://shop.example/a%20b/c").join("/x"),
+            "https://shop.example/a%20b/c/x"
+        );
+        assert_eq!(
+            ok("https://api.emporix.io").origin(),
+            "https://api.emporix.io"
+        );
         assert_eq!(BaseUrl::default(), ok(DEFAULT_BASE_URL));
     }
 
     #[test]
     fn allows_plain_http_only_to_loopback() {
-        assert_eq!(ok("http://127.0.0.1:8080").origin(), "http://127.0.0.1:8080");
-        assert_eq!(ok("http://localhost:3000/api").join("/x"), "http://localhost:3000/api/x");
+        assert_eq!(
+            ok("http://127.0.0.1:8080").origin(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            ok("http://localhost:3000/api").join("/x"),
+            "http://localhost:3000/api/x"
+        );
         assert_eq!(ok("http://[::1]:8080").origin(), "http://[::1]:8080");
         assert_eq!(ok("http://127.1.2.3").origin(), "http://127.1.2.3");
         assert!(rejected("http://api.emporix.io").contains("https"));

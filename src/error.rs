@@ -99,7 +99,9 @@ pub enum OptInError {
         body: String,
     },
     /// A 2xx whose body could not be used.
-    #[error("Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API.")]
+    #[error(
+        "Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API."
+    )]
     InvalidResponse {
         /// The status code.
         status: u16,

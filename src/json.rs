@@ -167,7 +167,13 @@ mod tests {
                 Json::Null,
             ]))
         );
-        assert_eq!(value.get("b").and_then(|b| b.get("c")).and_then(Json::as_str), Some("d"));
+        assert_eq!(
+            value
+                .get("b")
+                .and_then(|b| b.get("c"))
+                .and_then(Json::as_str),
+            Some("d")
+        );
         assert_eq!(value.get("missing"), None);
         assert_eq!(Json::Null.get("a"), None);
     }
@@ -184,7 +190,11 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 2), "]".repeat(MAX_DEPTH + 2));
         assert!(parse(&deep).is_err());
-        let deep_objects = format!("{}1{}", "{\"a\":".repeat(MAX_DEPTH + 2), "}".repeat(MAX_DEPTH + 2));
+        let deep_objects = format!(
+            "{}1{}",
+            "{\"a\":".repeat(MAX_DEPTH + 2),
+            "}".repeat(MAX_DEPTH + 2)
+        );
         assert!(parse(&deep_objects).is_err());
     }
 }

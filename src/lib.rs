@@ -25,5 +25,5 @@ pub mod response;
 pub mod retry_after;
 pub mod validate;
 
-pub use error::{ErrorCode, OptInError, Operation};
+pub use error::{ErrorCode, Operation, OptInError};
 pub use model::CustomerToken;

@@ -331,7 +331,13 @@ mod tests {
                 "{body}"
             );
         }
-        for body in [r#"[]"#, r#""at""#, "null", "42", r#"[{"access_token":"at"}]"#] {
+        for body in [
+            r#"[]"#,
+            r#""at""#,
+            "null",
+            "42",
+            r#"[{"access_token":"at"}]"#,
+        ] {
             assert_eq!(
                 CustomerToken::decode(&json(body)),
                 Err(TokenProblem::NotAnObject),
@@ -368,7 +374,10 @@ mod tests {
         let bare = ErrorMessage::decode(Some(&json(r#"{"type":"token_expired"}"#)));
         assert_eq!(bare.details, None);
         assert_eq!(ErrorMessage::decode(None), ErrorMessage::default());
-        assert_eq!(ErrorMessage::decode(Some(&json("[1]"))), ErrorMessage::default());
+        assert_eq!(
+            ErrorMessage::decode(Some(&json("[1]"))),
+            ErrorMessage::default()
+        );
     }
 
     #[test]
@@ -377,7 +386,10 @@ mod tests {
             r#"{"fault":{"faultstring":"Invalid access token","detail":{"errorcode":"oauth.v2.InvalidAccessToken"}}}"#,
         )));
         assert_eq!(fault.faultstring.as_deref(), Some("Invalid access token"));
-        assert_eq!(fault.errorcode.as_deref(), Some("oauth.v2.InvalidAccessToken"));
+        assert_eq!(
+            fault.errorcode.as_deref(),
+            Some("oauth.v2.InvalidAccessToken")
+        );
         assert_eq!(
             Fault::decode(Some(&json(r#"{"fault":"x"}"#))),
             Fault::default()

@@ -3,7 +3,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::base_url::BaseUrl;
-use crate::error::{OptInError, Operation};
+use crate::error::{Operation, OptInError};
 use crate::validate;
 
 /// Everything but RFC 3986 unreserved characters is encoded, so a token can
@@ -85,7 +85,13 @@ impl Target {
         Ok(self.request(Operation::ResendActivation, Method::Post, &path, Some(body)))
     }
 
-    fn request(&self, operation: Operation, method: Method, path: &str, body: Option<String>) -> ApiRequest {
+    fn request(
+        &self,
+        operation: Operation,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> ApiRequest {
         ApiRequest {
             operation,
             method,
@@ -130,7 +136,10 @@ mod tests {
         let request = target().confirm_opt_in("3f2a-9b_c.d~e").unwrap();
         assert_eq!(request.method, Method::Get);
         assert_eq!(request.operation, Operation::ConfirmOptIn);
-        assert_eq!(request.url, "https://api.emporix.io/customer/myshop/signup/optin/3f2a-9b_c.d~e");
+        assert_eq!(
+            request.url,
+            "https://api.emporix.io/customer/myshop/signup/optin/3f2a-9b_c.d~e"
+        );
         assert_eq!(request.body, None);
         assert_eq!(request.origin, "https://api.emporix.io");
     }
@@ -164,14 +173,21 @@ mod tests {
     fn builds_the_resend_request() {
         let request = target().resend_activation("shopper@example.com").unwrap();
         assert_eq!(request.method, Method::Post);
-        assert_eq!(request.url, "https://api.emporix.io/customer/myshop/signup/optin/refresh_token");
-        assert_eq!(request.body.as_deref(), Some(r#"{"email":"shopper@example.com"}"#));
+        assert_eq!(
+            request.url,
+            "https://api.emporix.io/customer/myshop/signup/optin/refresh_token"
+        );
+        assert_eq!(
+            request.body.as_deref(),
+            Some(r#"{"email":"shopper@example.com"}"#)
+        );
     }
 
     #[test]
     fn email_is_escaped_as_json() {
         let request = target().resend_activation(r#"a"b\c@example.com"#).unwrap();
-        let body: serde_json::Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["email"], r#"a"b\c@example.com"#);
         assert_eq!(json_string("\u{1}\u{2028}"), "\"\\u0001\\u2028\"");
     }
@@ -184,18 +200,27 @@ mod tests {
             "http://127.0.0.1:8080/api/customer/myshop/signup/optin/t"
         );
         let default = Target::new("myshop", None).unwrap();
-        assert_eq!(default.confirm_opt_in("t").unwrap().origin, "https://api.emporix.io");
+        assert_eq!(
+            default.confirm_opt_in("t").unwrap().origin,
+            "https://api.emporix.io"
+        );
     }
 
     #[test]
     fn validation_runs_before_building() {
         assert!(matches!(
             Target::new("My-Shop", None),
-            Err(OptInError::InvalidInput { field: "tenant", .. })
+            Err(OptInError::InvalidInput {
+                field: "tenant",
+                ..
+            })
         ));
         assert!(matches!(
             Target::new("myshop", Some("http://example.com")),
-            Err(OptInError::InvalidInput { field: "baseUrl", .. })
+            Err(OptInError::InvalidInput {
+                field: "baseUrl",
+                ..
+            })
         ));
         assert!(matches!(
             target().confirm_opt_in(" "),

@@ -1,6 +1,6 @@
 //! Turning an HTTP response into the call's result or its [`OptInError`].
 
-use crate::error::{OptInError, Operation};
+use crate::error::{Operation, OptInError};
 use crate::json::Json;
 use crate::model::{CustomerToken, ErrorMessage, Fault};
 use crate::retry_after;
@@ -192,7 +192,10 @@ mod tests {
         let fields = error.fields();
         assert_eq!(fields.code, ErrorCode::Unauthorized);
         assert_eq!(fields.faultstring.as_deref(), Some("Invalid access token"));
-        assert_eq!(fields.errorcode.as_deref(), Some("oauth.v2.InvalidAccessToken"));
+        assert_eq!(
+            fields.errorcode.as_deref(),
+            Some("oauth.v2.InvalidAccessToken")
+        );
 
         let plain = fixture(401, "Unauthorized").confirm().unwrap_err();
         assert_eq!(plain.code(), ErrorCode::Unauthorized);
@@ -202,12 +205,22 @@ mod tests {
     #[test]
     fn rate_limits_read_retry_after_in_both_forms() {
         let seconds = fixture(429, "").retry_after("30").confirm().unwrap_err();
-        assert_eq!(seconds, OptInError::RateLimited { retry_after: Some(30) });
+        assert_eq!(
+            seconds,
+            OptInError::RateLimited {
+                retry_after: Some(30)
+            }
+        );
         let date = fixture(429, "")
             .retry_after("Sun, 06 Nov 1994 08:51:37 GMT")
             .resend()
             .unwrap_err();
-        assert_eq!(date, OptInError::RateLimited { retry_after: Some(120) });
+        assert_eq!(
+            date,
+            OptInError::RateLimited {
+                retry_after: Some(120)
+            }
+        );
         let none = fixture(429, "{}").resend().unwrap_err();
         assert_eq!(none, OptInError::RateLimited { retry_after: None });
         let junk = fixture(429, "").retry_after("later").resend().unwrap_err();
@@ -216,7 +229,12 @@ mod tests {
 
     #[test]
     fn server_errors_keep_status_whatever_the_body() {
-        for (status, body) in [(500, "<html>Oops</html>"), (502, ""), (503, "{}"), (599, "x")] {
+        for (status, body) in [
+            (500, "<html>Oops</html>"),
+            (502, ""),
+            (503, "{}"),
+            (599, "x"),
+        ] {
             let error = fixture(status, body).confirm().unwrap_err();
             assert_eq!(error.code(), ErrorCode::ServerError);
             assert_eq!(error.status(), Some(status));
@@ -231,7 +249,10 @@ mod tests {
             let error = fixture(status, "teapot").confirm().unwrap_err();
             assert_eq!(
                 error,
-                OptInError::UnexpectedStatus { status, body: "teapot".into() }
+                OptInError::UnexpectedStatus {
+                    status,
+                    body: "teapot".into()
+                }
             );
         }
         let long = "é".repeat(MAX_KEPT_BODY);

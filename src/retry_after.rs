@@ -8,11 +8,19 @@ pub fn parse(value: &str, now_unix_secs: f64) -> Option<u32> {
     const MAX: u32 = 86_400;
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(value.parse::<u64>().map_or(MAX, |s| s.min(u64::from(MAX)) as u32));
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(MAX, |s| s.min(u64::from(MAX)) as u32),
+        );
     }
     let at = parse_imf_fixdate(value)? as f64;
     let wait = (at - now_unix_secs).ceil();
-    Some(if wait <= 0.0 { 0 } else { wait.min(f64::from(MAX)) as u32 })
+    Some(if wait <= 0.0 {
+        0
+    } else {
+        wait.min(f64::from(MAX)) as u32
+    })
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` → Unix seconds.
@@ -41,7 +49,11 @@ fn parse_imf_fixdate(value: &str) -> Option<i64> {
     let month = MONTHS.iter().position(|m| *m == &bytes[8..11])? as i64 + 1;
     let year = number(12..16)?;
     let (hour, minute, second) = (number(17..19)?, number(20..22)?, number(23..25)?);
-    let separators_ok = bytes[7] == b' ' && bytes[11] == b' ' && bytes[16] == b' ' && bytes[19] == b':' && bytes[22] == b':';
+    let separators_ok = bytes[7] == b' '
+        && bytes[11] == b' '
+        && bytes[16] == b' '
+        && bytes[19] == b':'
+        && bytes[22] == b':';
     if !separators_ok || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -78,9 +90,15 @@ mod tests {
     #[test]
     fn http_dates() {
         // 1994-11-06T08:49:37Z is 784111777.
-        assert_eq!(parse_imf_fixdate("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(
+            parse_imf_fixdate("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
         assert_eq!(parse_imf_fixdate("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(parse_imf_fixdate("Wed, 25 Nov 2026 18:00:00 GMT"), Some(1_795_629_600));
+        assert_eq!(
+            parse_imf_fixdate("Wed, 25 Nov 2026 18:00:00 GMT"),
+            Some(1_795_629_600)
+        );
         let now = 784_111_777.0;
         assert_eq!(parse("Sun, 06 Nov 1994 08:51:37 GMT", now), Some(120));
         assert_eq!(parse("Sun, 06 Nov 1994 08:51:37 GMT", now + 0.5), Some(120));

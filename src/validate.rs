@@ -95,7 +95,10 @@ pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
     if value.len() > 8192 {
         return invalid("must be at most 8192 characters");
     }
-    if value.get(..7).is_some_and(|head| head.eq_ignore_ascii_case("bearer ")) {
+    if value
+        .get(..7)
+        .is_some_and(|head| head.eq_ignore_ascii_case("bearer "))
+    {
         return invalid("must be the token alone, without the \"Bearer \" prefix");
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
@@ -167,7 +170,12 @@ mod tests {
 
     #[test]
     fn email_is_checked_for_shape() {
-        for good in ["a@b", "shopper@example.com", "first.last+tag@sub.example.co.uk", "ü@exämple.de"] {
+        for good in [
+            "a@b",
+            "shopper@example.com",
+            "first.last+tag@sub.example.co.uk",
+            "ü@exämple.de",
+        ] {
             assert_eq!(email(good), Ok(good));
         }
         assert!(problem(email(""), "email").contains("empty"));
@@ -186,7 +194,10 @@ mod tests {
 
     #[test]
     fn anonymous_token_must_fit_a_header() {
-        assert_eq!(anonymous_token("eyJhbGciOi.x-y_z~+/="), Ok("eyJhbGciOi.x-y_z~+/="));
+        assert_eq!(
+            anonymous_token("eyJhbGciOi.x-y_z~+/="),
+            Ok("eyJhbGciOi.x-y_z~+/=")
+        );
         assert!(problem(anonymous_token(""), "anonymousToken").contains("empty"));
         assert!(problem(anonymous_token("a b"), "anonymousToken").contains("visible ASCII"));
         assert!(problem(anonymous_token("a\nb"), "anonymousToken").contains("visible ASCII"));
@@ -202,8 +213,19 @@ mod tests {
         assert_eq!(timeout_ms(Some(1.0)), Ok(1));
         assert_eq!(timeout_ms(Some(250.2)), Ok(251));
         assert_eq!(timeout_ms(Some(600_000.0)), Ok(600_000));
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 600_000.5, 1e12] {
-            assert!(problem(timeout_ms(Some(bad)), "timeoutMs").contains("1 to 600000"), "{bad}");
+        for bad in [
+            0.0,
+            -1.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            600_000.5,
+            1e12,
+        ] {
+            assert!(
+                problem(timeout_ms(Some(bad)), "timeoutMs").contains("1 to 600000"),
+                "{bad}"
+            );
         }
     }
 }

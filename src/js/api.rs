@@ -18,15 +18,21 @@ use crate::{response, validate};
 /// Rejects with an `OptInError`; `bad_request` means the link is invalid,
 /// already used or expired (offer `resendActivation`).
 #[wasm_bindgen(js_name = confirmOptIn)]
-pub async fn confirm_opt_in(options: Ts<ConfirmOptInOptions>) -> Result<Ts<CustomerToken>, JsValue> {
-    confirm(&options.js_value()).await.map_err(|error| to_js_error(&error))
+pub async fn confirm_opt_in(
+    options: Ts<ConfirmOptInOptions>,
+) -> Result<Ts<CustomerToken>, JsValue> {
+    confirm(&options.js_value())
+        .await
+        .map_err(|error| to_js_error(&error))
 }
 
 /// Asks Emporix to email a new activation link to `email`. Resolves (to
 /// `undefined`) on any 2xx; the previous link stops working.
 #[wasm_bindgen(js_name = resendActivation)]
 pub async fn resend_activation(options: Ts<ResendActivationOptions>) -> Result<(), JsValue> {
-    resend(&options.js_value()).await.map_err(|error| to_js_error(&error))
+    resend(&options.js_value())
+        .await
+        .map_err(|error| to_js_error(&error))
 }
 
 async fn confirm(options: &JsValue) -> Result<Ts<CustomerToken>, OptInError> {

@@ -50,6 +50,9 @@ pub fn is_opt_in_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
         return false;
     }
     let property = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
-    property("name").and_then(|name| name.as_string()).as_deref() == Some(ERROR_NAME)
+    property("name")
+        .and_then(|name| name.as_string())
+        .as_deref()
+        == Some(ERROR_NAME)
         && property("code").is_some_and(|code| code.is_string())
 }

@@ -14,7 +14,9 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestCache, RequestCredentials, RequestRedirect, ReferrerPolicy};
+use web_sys::{
+    AbortController, AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestRedirect,
+};
 
 use crate::error::OptInError;
 use crate::json::Json;
@@ -69,7 +71,11 @@ impl Exchange {
 }
 
 /// Sends `request` with `Authorization: Bearer {bearer}` and reads the whole response.
-pub(crate) async fn send(request: &ApiRequest, bearer: &str, limits: Limits<'_>) -> Result<Exchange, OptInError> {
+pub(crate) async fn send(
+    request: &ApiRequest,
+    bearer: &str,
+    limits: Limits<'_>,
+) -> Result<Exchange, OptInError> {
     let timeout = || OptInError::Timeout {
         operation: request.operation,
         timeout_ms: limits.timeout_ms,
@@ -112,9 +118,9 @@ pub(crate) async fn send(request: &ApiRequest, bearer: &str, limits: Limits<'_>)
     let json = if text.length() == 0 {
         None
     } else {
-        parse_json(&text)
-            .ok()
-            .and_then(|value| serde::Deserialize::deserialize(serde_wasm_bindgen::Deserializer::from(value)).ok())
+        parse_json(&text).ok().and_then(|value| {
+            serde::Deserialize::deserialize(serde_wasm_bindgen::Deserializer::from(value)).ok()
+        })
     };
     let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
     Ok(Exchange {
@@ -125,7 +131,11 @@ pub(crate) async fn send(request: &ApiRequest, bearer: &str, limits: Limits<'_>)
     })
 }
 
-fn build(request: &ApiRequest, bearer: &str, signal: &AbortSignal) -> Result<Request, gloo_net::Error> {
+fn build(
+    request: &ApiRequest,
+    bearer: &str,
+    signal: &AbortSignal,
+) -> Result<Request, gloo_net::Error> {
     let builder = match request.method {
         Method::Get => RequestBuilder::new(&request.url).method(gloo_net::http::Method::GET),
         Method::Post => RequestBuilder::new(&request.url).method(gloo_net::http::Method::POST),
@@ -156,7 +166,11 @@ struct Deadline {
 }
 
 impl Deadline {
-    fn start(timeout_ms: u32, controller: &AbortController, interruption: &Rc<Cell<Option<Interruption>>>) -> Deadline {
+    fn start(
+        timeout_ms: u32,
+        controller: &AbortController,
+        interruption: &Rc<Cell<Option<Interruption>>>,
+    ) -> Deadline {
         let controller = controller.clone();
         let interruption = interruption.clone();
         let on_timeout = Closure::<dyn FnMut()>::new(move || {
@@ -187,7 +201,11 @@ struct CallerAbort {
 }
 
 impl CallerAbort {
-    fn link(signal: &AbortSignal, controller: &AbortController, interruption: &Rc<Cell<Option<Interruption>>>) -> CallerAbort {
+    fn link(
+        signal: &AbortSignal,
+        controller: &AbortController,
+        interruption: &Rc<Cell<Option<Interruption>>>,
+    ) -> CallerAbort {
         let controller = controller.clone();
         let interruption = interruption.clone();
         let on_abort = Closure::<dyn FnMut()>::new(move || {

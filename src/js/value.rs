@@ -13,7 +13,10 @@ impl Fields {
     /// `value` as an options object; `field` names it in the error otherwise.
     pub(crate) fn new(value: &JsValue, field: &'static str) -> Result<Fields, OptInError> {
         if value.is_undefined() || value.is_null() {
-            return Err(OptInError::invalid(field, "is required: pass an options object"));
+            return Err(OptInError::invalid(
+                field,
+                "is required: pass an options object",
+            ));
         }
         if !value.is_object() || js_sys::Array::is_array(value) {
             return Err(OptInError::invalid(field, "must be a plain object"));
