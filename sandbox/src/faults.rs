@@ -141,19 +141,14 @@ fn json_body(status: StatusCode, value: &serde_json::Value) -> Response {
 }
 
 fn too_many(retry_after: Option<String>) -> Response {
-    let mut response = json_body(
+    let mut response = ApiError::with_detail(
         StatusCode::TOO_MANY_REQUESTS,
-        &json!({
-            "status": 429,
-            "type": "too_many_requests",
-            "message": "Rate limit exceeded",
-            "details": [{
-                "field": "",
-                "type": "rate_limit_exceeded",
-                "message": "Rate limit exceeded"
-            }]
-        }),
-    );
+        "too_many_requests",
+        "Rate limit exceeded",
+        "",
+        "rate_limit_exceeded",
+    )
+    .into_response();
     if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
