@@ -97,7 +97,11 @@ async fn confirms_a_token_and_decodes_the_customer_token() {
     assert!(!customer.is_instance_of::<js_sys::Map>());
 
     let sent = requests_to(&format!("/signup/optin/{token}")).await;
-    assert_eq!(sent.len(), 1);
+    let described: Vec<String> = sent
+        .iter()
+        .map(|r| String::from(js_sys::JSON::stringify(r).unwrap()))
+        .collect();
+    assert_eq!(sent.len(), 1, "{described:?}");
     assert_eq!(
         get(&sent[0], "authorization").as_string(),
         Some(format!("Bearer {anonymous}"))

@@ -88,11 +88,12 @@ pub async fn requests() -> Vec<JsValue> {
     js_sys::Array::from(&get_json("/sandbox/requests").await).to_vec()
 }
 
-/// The requests whose raw path contains `needle`.
+/// The requests whose raw path contains `needle`, without CORS preflights.
 pub async fn requests_to(needle: &str) -> Vec<JsValue> {
     requests()
         .await
         .into_iter()
+        .filter(|r| get(r, "method").as_string().as_deref() != Some("OPTIONS"))
         .filter(|r| {
             get(r, "path")
                 .as_string()
