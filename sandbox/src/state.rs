@@ -213,7 +213,7 @@ struct Store {
 }
 
 fn secs_until(expires_at: Millis, now: Millis) -> u64 {
-    u64::try_from((expires_at - now).max(0) / 1_000).unwrap_or(0)
+    u64::try_from(expires_at.saturating_sub(now).max(0) / 1_000).unwrap_or(0)
 }
 
 fn push_capped<T>(queue: &mut VecDeque<T>, item: T, cap: usize) {
@@ -591,7 +591,7 @@ impl AppState {
         if attempts.len() >= cfg.resend_limit as usize {
             let oldest = attempts.front().copied().unwrap_or(now);
             let wait_ms = oldest.saturating_add(window).saturating_sub(now).max(1);
-            let secs = u64::try_from((wait_ms + 999) / 1_000).unwrap_or(1);
+            let secs = u64::try_from(wait_ms.saturating_add(999) / 1_000).unwrap_or(1);
             return Err(ApiError::too_many_requests(secs));
         }
         attempts.push_back(now);

@@ -154,7 +154,7 @@ async fn request_log_records_requests_as_received() {
     assert_eq!(res.status(), 401);
 
     let log = sb.requests().await;
-    assert_eq!(log.len(), 4, "{log:#?}");
+    assert_eq!(log.len(), 3, "{log:#?}");
     let get = &log[0];
     assert_eq!(get["method"], "GET");
     assert_eq!(
@@ -176,9 +176,17 @@ async fn request_log_records_requests_as_received() {
     assert_eq!(post["body"], r#"{"email":"q@example.com"}"#);
     assert_eq!(post["origin"], Value::Null);
 
-    assert_eq!(log[2]["method"], "OPTIONS");
-    assert_eq!(log[3]["query"], "tenant=mytenant&client_id=a%20b");
-    assert_eq!(log[3]["authorization"], Value::Null);
+    assert_eq!(log[2]["query"], "tenant=mytenant&client_id=a%20b");
+    assert_eq!(log[2]["authorization"], Value::Null);
+    // Preflights only on request.
+    let all: Vec<Value> = body(sb.get("/sandbox/requests?preflight=true").await)
+        .await
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[2]["method"], "OPTIONS");
+    assert_eq!(all[2]["origin"], ORIGIN);
 
     let res = sb
         .client
@@ -455,4 +463,71 @@ async fn binary_help_and_bad_flags() {
         .await
         .unwrap();
     assert!(!out.status.success());
+}
+
+/// Sends raw bytes and returns the status line (empty if the connection closed).
+async fn raw_exchange(port: u16, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await;
+    String::from_utf8_lossy(&response)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn hostile_requests_get_answers_not_crashes() {
+    let sb = start().await;
+    let anon = sb.anon(TENANT).await;
+    let long = "a".repeat(20_000);
+    let paths = [
+        "/customer/%/signup/optin/%".to_owned(),
+        "/customer/%ZZ/signup/optin/%E0%A4".to_owned(),
+        "/customer/mytenant/signup/optin/%00%0D%0A".to_owned(),
+        format!("/customer/mytenant/signup/optin/{long}"),
+        format!("/customer/{long}/signup/optin/x"),
+        "/customerlogin/auth/anonymous/login?tenant=%FF&client_id=%".to_owned(),
+        "/customerlogin/auth/anonymous/login?&&==&tenant".to_owned(),
+        "/customerlogin/auth/anonymous/refresh?tenant=mytenant&client_id=sandbox-client&refresh_token=%F0%9F".to_owned(),
+        "/sandbox/echo/%FF/%2F/..".to_owned(),
+        "/pkg/%FF%FE".to_owned(),
+        "/%FF".to_owned(),
+    ];
+    for path in &paths {
+        for method in ["GET", "POST", "DELETE", "OPTIONS", "PATCH"] {
+            let request = format!(
+                "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {anon}\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{{\"email\":"
+            );
+            let status = raw_exchange(sb.port, request.as_bytes()).await;
+            assert!(
+                status.starts_with("HTTP/1.1 "),
+                "{method} {path}: {status:?}"
+            );
+            assert!(
+                !status.starts_with("HTTP/1.1 5"),
+                "{method} {path}: {status}"
+            );
+        }
+    }
+    // Non-UTF-8 header values.
+    let mut request = b"GET /customer/mytenant/signup/optin/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\nOrigin: \xff\r\nConnection: close\r\n\r\n".to_vec();
+    assert!(raw_exchange(sb.port, &request)
+        .await
+        .starts_with("HTTP/1.1 401"));
+    request.clear();
+    request.extend_from_slice(b"POST /customer/mytenant/signup/optin/refresh_token HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ");
+    request.extend_from_slice(anon.as_bytes());
+    request
+        .extend_from_slice(b"\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\xff\xfe\x00\x01");
+    assert!(raw_exchange(sb.port, &request)
+        .await
+        .starts_with("HTTP/1.1 400"));
+    // Still serving.
+    assert_eq!(sb.get("/sandbox/info").await.status(), 200);
 }

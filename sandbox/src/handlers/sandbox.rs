@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::auth::grant_json;
-use super::{body_bytes, reply};
+use super::{body_bytes, query_params, reply};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::faults;
@@ -31,8 +31,17 @@ pub async fn clear_outbox(State(state): State<AppState>) -> StatusCode {
 }
 
 /// `GET /sandbox/requests` — every API request received, oldest first.
-pub async fn requests(State(state): State<AppState>) -> Response {
-    Json(state.requests()).into_response()
+/// CORS preflights (`OPTIONS`) are left out unless `?preflight=true`: whether a
+/// browser sends one depends on its preflight cache, and tests count requests.
+pub async fn requests(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let with_preflight = query_params(query.as_deref())
+        .get("preflight")
+        .is_some_and(|v| v == "true" || v == "1");
+    let mut log = state.requests();
+    if !with_preflight {
+        log.retain(|r| r.method != "OPTIONS");
+    }
+    Json(log).into_response()
 }
 
 /// `DELETE /sandbox/requests`
