@@ -18,6 +18,7 @@ use web_sys::{
     AbortController, AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestRedirect,
 };
 
+use super::value;
 use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::{ApiRequest, Method};
@@ -118,9 +119,7 @@ pub(crate) async fn send(
     let json = if text.length() == 0 {
         None
     } else {
-        parse_json(&text).ok().and_then(|value| {
-            serde::Deserialize::deserialize(serde_wasm_bindgen::Deserializer::from(value)).ok()
-        })
+        parse_json(&text).ok().and_then(|value| value::json(&value))
     };
     let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
     Ok(Exchange {

@@ -1,10 +1,16 @@
-//! Reading plain JavaScript objects field by field, so every wrong value is
-//! reported with the option's name instead of a generic deserialization error.
+//! Reading JavaScript values: options objects field by field, so every wrong
+//! value is reported with the option's name instead of a generic
+//! deserialization error, and parsed response bodies as [`Json`].
+//!
+//! Both are walked with a handful of `js_sys` calls rather than through serde:
+//! serde-wasm-bindgen's generic deserializer and its error messages cost the
+//! wasm binary several kilobytes (see `bench/SIZE.md`).
 
-use js_sys::Reflect;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::OptInError;
+use crate::json::{Json, MAX_DEPTH};
 
 /// A JavaScript object whose properties are read as options.
 pub(crate) struct Fields(js_sys::Object);
@@ -79,5 +85,89 @@ impl Fields {
         } else {
             Err(OptInError::invalid(name, "must be an AbortSignal"))
         }
+    }
+}
+
+/// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
+/// deeper than [`MAX_DEPTH`], so a hostile body cannot exhaust the wasm stack.
+pub(crate) fn json(value: &JsValue) -> Option<Json> {
+    json_at(value, 0)
+}
+
+fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
+    if let Some(text) = value.as_string() {
+        return Some(Json::String(text));
+    }
+    if let Some(number) = value.as_f64() {
+        return Some(Json::Number(number));
+    }
+    if let Some(flag) = value.as_bool() {
+        return Some(Json::Bool(flag));
+    }
+    if !value.is_object() {
+        return Some(Json::Null);
+    }
+    if depth >= MAX_DEPTH {
+        return None;
+    }
+    if Array::is_array(value) {
+        let items: &Array = value.unchecked_ref();
+        let items = items.iter().map(|item| json_at(&item, depth + 1));
+        return items.collect::<Option<_>>().map(Json::Array);
+    }
+    // `JSON.parse` has already kept the last of duplicate keys.
+    let members = Object::entries(value.unchecked_ref())
+        .into_iter()
+        .map(|entry| {
+            let entry: Array = entry.unchecked_into();
+            Some((
+                entry.get(0).as_string()?,
+                json_at(&entry.get(1), depth + 1)?,
+            ))
+        });
+    members.collect::<Option<_>>().map(Json::Object)
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn walked(text: &str) -> Option<Json> {
+        json(&js_sys::JSON::parse(text).expect("valid JSON"))
+    }
+
+    /// The walk gives what the core's serde decoding gives natively.
+    #[wasm_bindgen_test]
+    fn agrees_with_the_serde_decoding() {
+        let at_limit = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let too_deep_objects = format!(
+            "{}1{}",
+            "{\"a\":".repeat(MAX_DEPTH + 1),
+            "}".repeat(MAX_DEPTH + 1)
+        );
+        for text in [
+            r#"{"access_token":"at","expires_in":3599,"initialPassword":"false"}"#,
+            r#"{"a":[1,-2,3.5,1e300,"x",true,false,null],"b":{"c":"d","e":{}},"f":[]}"#,
+            r#"{"fault":{"faultstring":"no","detail":{"errorcode":"oauth.v2.X"}}}"#,
+            r#""ü😀\u0000""#,
+            "null",
+            "-0",
+            &at_limit,
+            &too_deep,
+            &too_deep_objects,
+        ] {
+            let native = serde_json::from_str::<Json>(text).ok();
+            assert_eq!(walked(text), native, "{text}");
+        }
+        assert!(walked(&at_limit).is_some() && walked(&too_deep).is_none());
+    }
+
+    #[wasm_bindgen_test]
+    fn duplicate_keys_keep_the_last_value() {
+        let body = walked(r#"{"a":"first","a":"second"}"#).unwrap();
+        assert_eq!(body.get("a").and_then(Json::as_str), Some("second"));
     }
 }
