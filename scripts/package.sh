@@ -1,16 +1,72 @@
 #!/usr/bin/env bash
-# Builds the release wasm and its JavaScript bindings into pkg/.
+# Builds the npm package: release wasm → wasm-bindgen (--target web) → wasm-opt
+# (npm binaryen) → pkg/, the package directory itself (exactly the files of the
+# tarball; the sandbox serves it at /pkg/) → npm pack → dist/emporix-optin-<version>.tgz.
+#   scripts/package.sh [--pkg-dir DIR] [--dist-dir DIR]
+# Reproducible: two builds of the same commit give a byte-identical tarball.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
+pkg_dir=pkg
+dist_dir=dist
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pkg-dir) pkg_dir="$2"; shift 2 ;;
+    --dist-dir) dist_dir="$2"; shift 2 ;;
+    *) echo "usage: $0 [--pkg-dir DIR] [--dist-dir DIR]" >&2; exit 2 ;;
+  esac
+done
+
 WASM_OPT="$PWD/node_modules/binaryen/bin/wasm-opt"   # npm binaryen, by explicit path
-out=pkg
+
+# Panic locations embed source paths: map the machine-specific prefixes (the
+# cargo registry, this checkout) to fixed names, so the wasm does not depend on
+# where it was built. Applies to the wasm target only, not to build scripts.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$PWD=/emporix-optin"
 cargo build --quiet --release --target wasm32-unknown-unknown -p emporix-optin
-rm -rf "$out"
-wasm-bindgen --target web --out-dir "$out" --out-name emporix_optin \
+
+# Assembled aside, then moved into place, so pkg/ is never half-built.
+mkdir -p target/package
+stage="$(mktemp -d target/package/stage.XXXXXX)"
+trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
+
+wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
+# The raw wasm exports' types: internal, not part of the API.
+rm "$stage/emporix_optin_bg.wasm.d.ts"
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-mutable-globals --enable-multivalue \
-  "$out/emporix_optin_bg.wasm" -o "$out/emporix_optin_bg.wasm"
-echo "[package] $(wc -c <"$out/emporix_optin_bg.wasm") bytes wasm, $(gzip -9c "$out/emporix_optin_bg.wasm" | wc -c) gzipped"
+  "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
+cp -R pkg-template/. "$stage/"
+
+# package.json: the template, with the crate's version and, when wasm-bindgen
+# emitted JS snippets, their folder.
+cargo metadata --no-deps --format-version 1 | node --input-type=module -e '
+  import { readFileSync, writeFileSync, existsSync } from "node:fs";
+  const [stage] = process.argv.slice(1);
+  const metadata = JSON.parse(readFileSync(0, "utf8"));
+  const crate = metadata.packages.find((p) => p.name === "emporix-optin");
+  const { name, ...template } = JSON.parse(readFileSync("pkg-template/package.json", "utf8"));
+  if (template.license !== crate.license) {
+    throw new Error(`license ${template.license} differs from Cargo.toml (${crate.license})`);
+  }
+  if (existsSync(`${stage}/snippets`)) template.files.push("snippets/");
+  const missing = template.files.filter((file) => !existsSync(`${stage}/${file}`));
+  if (missing.length > 0) throw new Error(`files listed but not built: ${missing.join(", ")}`);
+  const manifest = { name, version: crate.version, ...template };
+  writeFileSync(`${stage}/package.json`, JSON.stringify(manifest, null, 2) + "\n");
+' "$stage"
+
+rm -rf "$pkg_dir"
+mkdir -p "$(dirname "$pkg_dir")"
+mv "$stage" "$pkg_dir"
+mkdir -p "$dist_dir"
+rm -f "$dist_dir"/emporix-optin-*.tgz
+dist_path="$(cd "$dist_dir" && pwd)"
+tarball="$(cd "$pkg_dir" && npm pack --ignore-scripts --silent --pack-destination "$dist_path")"
+wasm_bytes=$(wc -c <"$pkg_dir/emporix_optin_bg.wasm")
+wasm_gzip=$(gzip -9c "$pkg_dir/emporix_optin_bg.wasm" | wc -c)
+echo "[package] $dist_dir/$tarball: $wasm_bytes bytes wasm, $wasm_gzip gzipped"
