@@ -1,10 +1,12 @@
-//! Reading JavaScript values: options objects field by field, so every wrong
-//! value is reported with the option's name instead of a generic
-//! deserialization error, and parsed response bodies as [`Json`].
+//! Converting between JavaScript values and the core's types: options objects
+//! are read field by field, so every wrong value is reported with the option's
+//! name instead of a generic deserialization error; parsed response bodies
+//! become [`Json`]; results and errors are written as [`Properties`].
 //!
-//! Both are walked with a handful of `js_sys` calls rather than through serde:
-//! serde-wasm-bindgen's generic deserializer and its error messages cost the
-//! wasm binary several kilobytes (see `bench/SIZE.md`).
+//! All of it is a handful of `js_sys` calls rather than serde-wasm-bindgen,
+//! whose generic (de)serializers and error messages cost the wasm binary
+//! kilobytes (see `bench/SIZE.md`). The serde derives on the core's types
+//! remain the reference: native tests check these conversions against them.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -126,6 +128,79 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
             ))
         });
     members.collect::<Option<_>>().map(Json::Object)
+}
+
+/// The properties of a plain JavaScript object this package hands out, in
+/// order; absent values are left out (never `null`).
+#[derive(Debug, Default)]
+pub(crate) struct Properties<'a>(Vec<(&'static str, Value<'a>)>);
+
+#[derive(Debug)]
+enum Value<'a> {
+    Text(&'a str),
+    Integer(i64),
+    List(Vec<Properties<'a>>),
+}
+
+impl<'a> Properties<'a> {
+    pub(crate) fn text(self, name: &'static str, value: Option<&'a str>) -> Self {
+        self.with(name, value.map(Value::Text))
+    }
+
+    pub(crate) fn integer(self, name: &'static str, value: Option<impl Into<i64>>) -> Self {
+        self.with(name, value.map(|n| Value::Integer(n.into())))
+    }
+
+    pub(crate) fn list(self, name: &'static str, value: Option<Vec<Properties<'a>>>) -> Self {
+        self.with(name, value.map(Value::List))
+    }
+
+    fn with(mut self, name: &'static str, value: Option<Value<'a>>) -> Self {
+        if let Some(value) = value {
+            self.0.push((name, value));
+        }
+        self
+    }
+
+    /// A new plain object with these properties.
+    pub(crate) fn to_object(&self) -> Object {
+        let object = Object::new();
+        self.assign_to(&object);
+        object
+    }
+
+    /// Sets these properties on `target`.
+    pub(crate) fn assign_to(&self, target: &Object) {
+        for (name, value) in &self.0 {
+            let value = match value {
+                Value::Text(text) => JsValue::from_str(text),
+                // Every integer handed out (statuses, seconds) is far below 2^53.
+                Value::Integer(number) => JsValue::from_f64(*number as f64),
+                Value::List(items) => items
+                    .iter()
+                    .map(Properties::to_object)
+                    .collect::<Array>()
+                    .into(),
+            };
+            // Defining a property on an ordinary object cannot fail.
+            let _ = Reflect::set(target, &JsValue::from_str(name), &value);
+        }
+    }
+
+    /// What `serde_json` makes of the same properties, to compare them with the
+    /// core types' serde derives.
+    #[cfg(test)]
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        let members = self.0.iter().map(|(name, value)| {
+            let value = match value {
+                Value::Text(text) => serde_json::Value::from(*text),
+                Value::Integer(number) => serde_json::Value::from(*number),
+                Value::List(items) => items.iter().map(Properties::to_json).collect(),
+            };
+            (name.to_string(), value)
+        });
+        serde_json::Value::Object(members.collect())
+    }
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
