@@ -15,6 +15,7 @@
 //!   the conversions to JavaScript values, tested in browsers and Node.
 #![deny(missing_docs)]
 
+pub mod anonymous;
 pub mod base_url;
 pub mod error;
 pub mod js;

@@ -102,6 +102,12 @@ impl Target {
     }
 }
 
+/// `value` percent-encoded as a path segment or query parameter value: only
+/// RFC 3986 unreserved characters stay as they are.
+pub fn encode_component(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
 /// `value` as a JSON string literal.
 pub fn json_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
