@@ -1,5 +1,10 @@
-//! Performing an [`ApiRequest`] with the global `fetch` (through gloo-net),
-//! under a deadline and the caller's `AbortSignal`.
+//! Performing an [`ApiRequest`] with the global `fetch`, under a deadline and
+//! the caller's `AbortSignal`.
+//!
+//! `fetch` is called directly with a plain init object rather than through
+//! gloo-net: its builder, the `http` crate's `Method` and `URL`-based query
+//! handling cost the wasm binary more than this whole module (see
+//! `bench/SIZE.md`).
 //!
 //! The caller's signal is never handed to `fetch` itself: it may be aborted
 //! with any reason (a string, say), which `fetch` would reject with verbatim.
@@ -9,16 +14,13 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_net::http::{Request, RequestBuilder};
-use js_sys::JsString;
+use js_sys::{JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestRedirect,
-};
+use web_sys::{AbortController, AbortSignal, Response};
 
-use super::value;
+use super::value::{self, Properties};
 use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::{ApiRequest, Method};
@@ -35,6 +37,10 @@ extern "C" {
     // Parses without copying the body into wasm memory.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
+    // The global `fetch` of windows, workers and Node. `catch`: where it is
+    // missing, calling it throws instead of returning a promise.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
 }
 
 /// How a call is bounded.
@@ -99,17 +105,16 @@ pub(crate) async fn send(
         None => fallback,
     };
 
-    let signal = controller.signal();
-    let fetch_request = build(request, bearer, &signal).map_err(|_| network())?;
-    let response = fetch_request
-        .send()
+    let init = init(request, bearer, &controller.signal());
+    let response: Response = JsFuture::from(fetch(&request.url, &init).map_err(|_| network())?)
         .await
-        .map_err(|_| interrupted(network()))?;
+        .map_err(|_| interrupted(network()))?
+        .unchecked_into();
 
     let status = response.status();
-    let retry_after = response.headers().get("retry-after");
-    let raw = web_sys::Response::from(response);
-    let text: JsString = match raw.text() {
+    // Readable only when the server exposes it to CORS; otherwise absent.
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let text: JsString = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
             .map_err(|_| interrupted(network()))?
@@ -130,31 +135,34 @@ pub(crate) async fn send(
     })
 }
 
-fn build(
-    request: &ApiRequest,
-    bearer: &str,
-    signal: &AbortSignal,
-) -> Result<Request, gloo_net::Error> {
-    let builder = match request.method {
-        Method::Get => RequestBuilder::new(&request.url).method(gloo_net::http::Method::GET),
-        Method::Post => RequestBuilder::new(&request.url).method(gloo_net::http::Method::POST),
-    }
-    .header("Accept", "application/json")
-    .header("Authorization", &format!("Bearer {bearer}"))
-    // The bearer token must reach only the configured origin: never follow redirects.
-    .redirect(RequestRedirect::Error)
-    // A spent single-use token must never be answered from a cache.
-    .cache(RequestCache::NoStore)
-    .credentials(RequestCredentials::Omit)
-    // The landing page's URL may still hold the opt-in token.
-    .referrer_policy(ReferrerPolicy::NoReferrer)
-    .abort_signal(Some(signal));
-    match &request.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.as_str()),
-        None => builder.build(),
-    }
+/// The `fetch` options for `request`.
+fn init(request: &ApiRequest, bearer: &str, signal: &AbortSignal) -> Object {
+    let authorization = ["Bearer ", bearer].concat();
+    let headers = Properties::default()
+        .text("Accept", "application/json")
+        .text("Authorization", authorization.as_str())
+        .text(
+            "Content-Type",
+            request.body.as_ref().map(|_| "application/json"),
+        );
+    let method = match request.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    let init = Properties::default()
+        .text("method", method)
+        .object("headers", headers)
+        .text("body", request.body.as_deref())
+        // The bearer token must reach only the configured origin: never follow redirects.
+        .text("redirect", "error")
+        // A spent single-use token must never be answered from a cache.
+        .text("cache", "no-store")
+        .text("credentials", "omit")
+        // The landing page's URL may still hold the opt-in token.
+        .text("referrerPolicy", "no-referrer")
+        .to_object();
+    value::set(&init, "signal", signal);
+    init
 }
 
 /// Aborts the call when `timeout_ms` elapses; cancelled when dropped, so no

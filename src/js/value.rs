@@ -130,6 +130,12 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     members.collect::<Option<_>>().map(Json::Object)
 }
 
+/// Sets `target[name] = value`.
+pub(crate) fn set(target: &Object, name: &str, value: &JsValue) {
+    // Defining a property on an ordinary object or an `Error` cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(name), value);
+}
+
 /// The properties of a plain JavaScript object this package hands out, in
 /// order; absent values are left out (never `null`).
 #[derive(Debug, Default)]
@@ -140,11 +146,12 @@ enum Value<'a> {
     Text(&'a str),
     Integer(i64),
     List(Vec<Properties<'a>>),
+    Object(Properties<'a>),
 }
 
 impl<'a> Properties<'a> {
-    pub(crate) fn text(self, name: &'static str, value: Option<&'a str>) -> Self {
-        self.with(name, value.map(Value::Text))
+    pub(crate) fn text(self, name: &'static str, value: impl Into<Option<&'a str>>) -> Self {
+        self.with(name, value.into().map(Value::Text))
     }
 
     pub(crate) fn integer(self, name: &'static str, value: Option<impl Into<i64>>) -> Self {
@@ -153,6 +160,10 @@ impl<'a> Properties<'a> {
 
     pub(crate) fn list(self, name: &'static str, value: Option<Vec<Properties<'a>>>) -> Self {
         self.with(name, value.map(Value::List))
+    }
+
+    pub(crate) fn object(self, name: &'static str, value: Properties<'a>) -> Self {
+        self.with(name, Some(Value::Object(value)))
     }
 
     fn with(mut self, name: &'static str, value: Option<Value<'a>>) -> Self {
@@ -181,9 +192,9 @@ impl<'a> Properties<'a> {
                     .map(Properties::to_object)
                     .collect::<Array>()
                     .into(),
+                Value::Object(properties) => properties.to_object().into(),
             };
-            // Defining a property on an ordinary object cannot fail.
-            let _ = Reflect::set(target, &JsValue::from_str(name), &value);
+            set(target, name, &value);
         }
     }
 
@@ -196,6 +207,7 @@ impl<'a> Properties<'a> {
                 Value::Text(text) => serde_json::Value::from(*text),
                 Value::Integer(number) => serde_json::Value::from(*number),
                 Value::List(items) => items.iter().map(Properties::to_json).collect(),
+                Value::Object(properties) => properties.to_json(),
             };
             (name.to_string(), value)
         });
