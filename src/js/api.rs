@@ -1,19 +1,24 @@
-//! The exported functions.
+//! The exported functions: the simple path, one call with the anonymous token
+//! the caller passes. They run on the same machinery as `OptInClient`, so
+//! concurrent `confirmOptIn` calls for one token share one request too.
 
-use serde::Serialize;
+use std::rc::Rc;
+
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use super::error::to_js_error;
-use super::fetch::{self, Limits};
+use super::client::{CallOptions, Client};
+use super::dedupe::Failure;
 use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
+use super::value::{self, Properties};
 use crate::error::OptInError;
 use crate::model::CustomerToken;
-use crate::request::{ApiRequest, Target};
-use crate::{response, validate};
+use crate::request::Target;
+use crate::validate;
 
 /// Confirms the opt-in token from the activation link: Emporix activates the
-/// account and answers with the new customer's tokens.
+/// account and answers with the new customer's tokens. Concurrent calls for
+/// the same token share one request.
 ///
 /// Rejects with an `OptInError`; `bad_request` means the link is invalid,
 /// already used or expired (offer `resendActivation`).
@@ -21,49 +26,59 @@ use crate::{response, validate};
 pub async fn confirm_opt_in(
     options: Ts<ConfirmOptInOptions>,
 ) -> Result<Ts<CustomerToken>, JsValue> {
-    confirm(&options.js_value())
-        .await
-        .map_err(|error| to_js_error(&error))
+    confirm(&options.js_value()).await.map_err(Failure::into_js)
 }
 
 /// Asks Emporix to email a new activation link to `email`. Resolves (to
 /// `undefined`) on any 2xx; the previous link stops working.
 #[wasm_bindgen(js_name = resendActivation)]
 pub async fn resend_activation(options: Ts<ResendActivationOptions>) -> Result<(), JsValue> {
-    resend(&options.js_value())
-        .await
-        .map_err(|error| to_js_error(&error))
+    resend(&options.js_value()).await.map_err(Failure::into_js)
 }
 
-async fn confirm(options: &JsValue) -> Result<Ts<CustomerToken>, OptInError> {
+async fn confirm(options: &JsValue) -> Result<Ts<CustomerToken>, Failure> {
     let options = ConfirmOptInOptions::read(options)?;
-    let request = target(&options.client)?.confirm_opt_in(&options.token)?;
-    let exchange = send(&request, &options.client).await?;
-    let token = response::confirm_opt_in(&exchange.raw())?;
-    let value = token
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| OptInError::InvalidResponse {
-            status: exchange.raw().status,
-            problem: "its tokens could not be converted",
-        })?;
-    Ok(Ts::new_unchecked(value))
+    let (client, call) = one_call(options.client)?;
+    let token = Rc::new(client).confirm(&options.token, call).await?;
+    Ok(Ts::new_unchecked(customer_token_to_js(&token)))
 }
 
-async fn resend(options: &JsValue) -> Result<(), OptInError> {
+async fn resend(options: &JsValue) -> Result<(), Failure> {
     let options = ResendActivationOptions::read(options)?;
-    let request = target(&options.client)?.resend_activation(&options.email)?;
-    let exchange = send(&request, &options.client).await?;
-    response::resend_activation(&exchange.raw())
+    let (client, call) = one_call(options.client)?;
+    client.resend(&options.email, call).await
 }
 
-fn target(client: &ClientOptions) -> Result<Target, OptInError> {
-    Target::new(&client.tenant, client.base_url.as_deref())
-}
-
-async fn send(request: &ApiRequest, client: &ClientOptions) -> Result<fetch::Exchange, OptInError> {
-    let limits = Limits {
-        timeout_ms: validate::timeout_ms(client.timeout_ms)?,
-        signal: client.signal.as_ref(),
+/// A client for one call with the caller's token, and that call's options.
+fn one_call(options: ClientOptions) -> Result<(Client, CallOptions), OptInError> {
+    let target = Target::new(&options.tenant, options.base_url.as_deref())?;
+    let timeout_ms = validate::timeout_ms(options.timeout_ms)?;
+    let client = Client::supplied(target, timeout_ms, options.anonymous_token);
+    let call = CallOptions {
+        signal: options.signal,
+        timeout_ms: None,
     };
-    fetch::send(request, &client.anonymous_token, limits).await
+    Ok((client, call))
+}
+
+/// The plain object `confirmOptIn` resolves with: the spec's snake_case names,
+/// absent fields left out.
+pub(crate) fn customer_token_to_js(token: &CustomerToken) -> JsValue {
+    let object = Properties::default()
+        .text("access_token", token.access_token.as_str())
+        .integer("expires_in", token.expires_in)
+        .text("refresh_token", token.refresh_token.as_deref())
+        .integer("refresh_token_expires_in", token.refresh_token_expires_in)
+        .text("token_type", token.token_type.as_deref())
+        .text("session_id", token.session_id.as_deref())
+        .text("saas_token", token.saas_token.as_deref())
+        .to_object();
+    if let Some(initial_password) = token.initial_password {
+        value::set(
+            &object,
+            "initialPassword",
+            &JsValue::from_bool(initial_password),
+        );
+    }
+    object.into()
 }

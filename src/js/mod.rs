@@ -6,6 +6,8 @@
 //! `tests/`.
 
 pub mod api;
+pub mod client;
+mod dedupe;
 pub mod error;
 mod fetch;
 pub mod options;
