@@ -16,10 +16,15 @@ fuzz_target!(|input: &[u8]| {
     let (Some(status), Some(retry_after)) = (lines.next(), lines.next()) else {
         return;
     };
-    let Some(status) = std::str::from_utf8(status).ok().and_then(|s| s.parse().ok()) else {
+    let Some(status) = std::str::from_utf8(status)
+        .ok()
+        .and_then(|s| s.parse().ok())
+    else {
         return;
     };
-    let retry_after = std::str::from_utf8(retry_after).ok().filter(|v| !v.is_empty());
+    let retry_after = std::str::from_utf8(retry_after)
+        .ok()
+        .filter(|v| !v.is_empty());
     let body = lines.next().unwrap_or_default();
     let text = String::from_utf8_lossy(body);
     let json: Option<Json> = serde_json::from_slice(body).ok();
@@ -51,7 +56,10 @@ fuzz_target!(|input: &[u8]| {
         assert_eq!(error.status(), Some(status));
         let fields = error.fields();
         assert!(fields.retry_after.is_none_or(|s| s <= 86_400));
-        assert!(fields.body.as_deref().is_none_or(|b| b.len() <= MAX_KEPT_BODY));
+        assert!(fields
+            .body
+            .as_deref()
+            .is_none_or(|b| b.len() <= MAX_KEPT_BODY));
         // Server text reaches a message only as `type` (`[a-z_]`) or
         // `errorcode` (`[A-Za-z0-9._]`), so a hyphenated word never does.
         let message = error.to_string();

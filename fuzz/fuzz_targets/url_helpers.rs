@@ -37,14 +37,24 @@ fuzz_target!(|input: &[u8]| {
         Ok(target) => target,
         Err(error) => return assert!(["tenant", "baseUrl"].contains(&field(error))),
     };
-    assert!(tenant.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    assert!(tenant
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
 
     match target.confirm_opt_in(token) {
         Ok(request) => {
-            let prefix = format!("{}/customer/{tenant}/signup/optin/", target.base_url().join(""));
-            let segment = request.url.strip_prefix(&prefix).expect("the documented path");
+            let prefix = format!(
+                "{}/customer/{tenant}/signup/optin/",
+                target.base_url().join("")
+            );
+            let segment = request
+                .url
+                .strip_prefix(&prefix)
+                .expect("the documented path");
             assert!(request.url.starts_with(&request.origin));
-            assert!(segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            assert!(segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
             assert!(segment != "." && segment != "..");
             assert_eq!(percent_decode_str(segment).decode_utf8().unwrap(), token);
         }
