@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Tests the packed npm package the way storefront teams get it. Each consumer
+# project in tests/package/*/ is copied to test-output/package/, installs the
+# tarball from dist/ with npm (a real install, not a link), and its tests run
+# with Node's test runner against a fresh sandbox. tests/package/*.test.mjs
+# check the tarball itself. Run `make package` (scripts/package.sh) first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+shopt -s nullglob
+tarballs=(dist/emporix-optin-*.tgz)
+if [ ${#tarballs[@]} -ne 1 ]; then
+  echo "[test-package] expected one dist/emporix-optin-*.tgz: run make package first" >&2
+  exit 1
+fi
+export PACKAGE_TARBALL="$PWD/${tarballs[0]}"
+
+out=test-output/package
+rm -rf "$out"
+mkdir -p "$out"
+cp -R tests/package/. "$out/"
+for manifest in "$out"/*/package.json; do
+  project="$(dirname "$manifest")"
+  echo "[test-package] installing the tarball into $project"
+  (cd "$project" && npm install --no-audit --no-fund --loglevel=error "$PACKAGE_TARBALL")
+done
+
+# A port of its own, so this can run while other suites use the default one.
+export SANDBOX_PORT="${SANDBOX_PORT:-18490}"
+scripts/with-sandbox.sh -- node --test "$out"/*.test.mjs "$out"/*/*.test.mjs "$out"/*/*.test.cjs

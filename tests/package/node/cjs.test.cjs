@@ -1,0 +1,25 @@
+// The installed package from CommonJS: Node 20.19+ require()s the ES module
+// itself, so there is a single copy of the package, shared with `import`.
+const assert = require("node:assert/strict");
+const { test } = require("node:test");
+const optin = require("emporix-optin");
+const { clientOptions, pendingCustomer } = require("../support/sandbox.mjs");
+
+test("require() gives the same module as import", async () => {
+  const imported = await import("emporix-optin");
+  assert.deepEqual(Object.keys(optin), Object.keys(imported));
+  assert.equal(optin.confirmOptIn, imported.confirmOptIn);
+});
+
+test("confirmOptIn and resendActivation work from CommonJS", async () => {
+  const options = await clientOptions();
+  const { token, email } = await pendingCustomer();
+  const customer = await optin.confirmOptIn({ ...options, token });
+  assert.equal(typeof customer.access_token, "string");
+  assert.equal(await optin.resendActivation({ ...options, email }), undefined);
+  await assert.rejects(optin.confirmOptIn({ ...options, token }), (error) => {
+    assert.ok(optin.isOptInError(error));
+    assert.equal(error.code, "bad_request");
+    return true;
+  });
+});

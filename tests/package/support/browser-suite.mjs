@@ -1,0 +1,108 @@
+// The checks every browser consumer must pass, whatever built or served it:
+// lazy loading, both calls, errors, and the same in a module worker.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { call, openPage, startWorker } from "./chromium.mjs";
+import { clientOptions, pendingCustomer } from "./sandbox.mjs";
+
+/**
+ * Checks the page that `page()` names, as `{ browser, url }` (called once the
+ * file's `before` hooks have run).
+ */
+export function browserConsumerSuite(page) {
+  async function open() {
+    const { browser, url } = page();
+    const opened = await openPage(browser, url);
+    await opened.page.waitForLoadState("networkidle");
+    return opened;
+  }
+
+  test("importing loads no wasm; concurrent first calls load it once", async () => {
+    const { page, wasmRequests, errors } = await open();
+    assert.deepEqual(wasmRequests, [], "nothing loaded before the first call");
+    const options = await clientOptions();
+    const [first, second] = [await pendingCustomer(), await pendingCustomer()];
+    const types = await page.evaluate(
+      (calls) => Promise.all(calls.map((options) => window.optin.confirmOptIn(options)))
+        .then((customers) => customers.map((customer) => typeof customer.access_token)),
+      [{ ...options, token: first.token }, { ...options, token: second.token }],
+    );
+    assert.deepEqual(types, ["string", "string"]);
+    assert.equal(wasmRequests.length, 1, `one load: ${wasmRequests}`);
+    const third = await pendingCustomer();
+    assert.ok((await call(page, "confirmOptIn", { ...options, token: third.token })).value);
+    assert.equal(wasmRequests.length, 1, "later calls reuse the module");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("init() preloads the module, once", async () => {
+    const { page, wasmRequests, errors } = await open();
+    const result = await page.evaluate(async () => {
+      const { init } = window.optin;
+      const samePromise = init() === init();
+      return { samePromise, resolved: await init() };
+    });
+    assert.deepEqual(result, { samePromise: true, resolved: undefined });
+    assert.equal(wasmRequests.length, 1);
+    const { token } = await pendingCustomer();
+    assert.ok((await call(page, "confirmOptIn", { ...(await clientOptions()), token })).value);
+    assert.equal(wasmRequests.length, 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("confirmOptIn resolves to the customer's tokens; a second use is bad_request", async () => {
+    const { page, errors } = await open();
+    const options = { ...(await clientOptions()), token: (await pendingCustomer()).token };
+    const { value: customer } = await call(page, "confirmOptIn", options);
+    assert.equal(typeof customer.access_token, "string");
+    assert.equal(typeof customer.refresh_token, "string");
+    assert.equal(customer.token_type, "Bearer");
+    assert.equal(customer.initialPassword, false);
+
+    const { error } = await call(page, "confirmOptIn", options);
+    assert.equal(error.isError, true, "a real Error");
+    assert.equal(error.isOptInError, true);
+    assert.equal(error.name, "OptInError");
+    assert.equal(error.code, "bad_request");
+    assert.equal(error.status, 400);
+    assert.equal(error.type, "token_already_used");
+    assert.ok(!error.message.includes(options.token), "the token stays out of the message");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("resendActivation resolves to undefined; invalid options send nothing", async () => {
+    const { page, errors } = await open();
+    const { email } = await pendingCustomer();
+    const resent = await call(page, "resendActivation", { ...(await clientOptions()), email });
+    assert.equal(resent.error, undefined);
+    assert.equal(resent.value, undefined);
+
+    const { error } = await call(page, "resendActivation", { tenant: "pkgshop", email });
+    assert.equal(error.isOptInError, true);
+    assert.equal(error.code, "invalid_input");
+    assert.equal(error.field, "anonymousToken");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("works the same in a dedicated module worker", async () => {
+    const { page, errors } = await open();
+    const worker = await startWorker(page);
+    const options = await clientOptions();
+    const { token, email } = await pendingCustomer();
+
+    const { value: customer } = await call(worker, "confirmOptIn", { ...options, token });
+    assert.equal(typeof customer.access_token, "string");
+    const { error } = await call(worker, "confirmOptIn", { ...options, token });
+    assert.equal(error.isOptInError, true);
+    assert.equal(error.code, "bad_request");
+    const resent = await call(worker, "resendActivation", { ...options, email });
+    assert.equal(resent.error, undefined);
+    assert.deepEqual(await call(worker, "consumeOptInToken"), { value: null }, "no window, no history");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

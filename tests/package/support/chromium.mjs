@@ -1,0 +1,98 @@
+// Headless Debian Chromium through playwright-core (no browser downloads).
+import { after, before } from "node:test";
+import { chromium } from "playwright-core";
+
+function launchChromium() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--headless",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+    timeout: 30_000,
+  });
+}
+
+/**
+ * Launches Chromium before the file's tests and closes it after them; returns
+ * a getter for the browser.
+ */
+export function useChromium() {
+  let browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(() => browser?.close());
+  return () => browser;
+}
+
+/**
+ * Opens `url` in a new page, recording the `.wasm` files it requests and the
+ * errors it throws. Resolves once the page's module has set `window.optin`
+ * (the package's exports).
+ */
+export async function openPage(browser, url) {
+  const page = await browser.newPage();
+  const wasmRequests = [];
+  const errors = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.endsWith(".wasm")) wasmRequests.push(request.url());
+  });
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(url);
+  await page.waitForFunction(() => window.optin !== undefined, null, { timeout: 15_000 });
+  return { page, wasmRequests, errors };
+}
+
+/**
+ * Starts the page's module worker (`window.startWorker()`) and resolves to it
+ * once its module has set `self.optin`.
+ */
+export async function startWorker(page) {
+  const [worker] = await Promise.all([
+    page.waitForEvent("worker"),
+    page.evaluate(() => {
+      window.worker = window.startWorker(); // kept, so it is not collected
+    }),
+  ]);
+  const deadline = Date.now() + 15_000;
+  while (!(await worker.evaluate(() => self.optin !== undefined))) {
+    if (Date.now() > deadline) throw new Error("the worker did not load the package");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return worker;
+}
+
+/**
+ * Calls the package's export `name` with `args` in a page or worker and
+ * resolves to `{ value }` or `{ error }`, the error as a plain object with its
+ * own properties, `name`, `message`, and what `instanceof Error` and
+ * `isOptInError` say about it.
+ */
+export function call(target, name, ...args) {
+  return target.evaluate(
+    async ([name, args]) => {
+      const { optin } = globalThis;
+      try {
+        return { value: await optin[name](...args) };
+      } catch (error) {
+        return {
+          error: {
+            ...error,
+            name: error.name,
+            message: error.message,
+            isError: error instanceof Error,
+            isOptInError: optin.isOptInError(error),
+          },
+        };
+      }
+    },
+    [name, args],
+  );
+}

@@ -1,0 +1,3 @@
+import * as optin from "emporix-optin";
+
+self.optin = optin;
