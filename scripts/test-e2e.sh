@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 
 [ -f pkg/index.js ] || { echo "pkg/index.js is missing: run \`make test-e2e\`, which builds the package first." >&2; exit 1; }
 rm -rf test-output/e2e
-SANDBOX_PORT="${E2E_SANDBOX_PORT:-18490}" scripts/with-sandbox.sh \
+SANDBOX_PORT="${E2E_SANDBOX_PORT:-18500}" scripts/with-sandbox.sh \
   --static-dir www --pkg-dir pkg --resend-limit 1 --resend-window-secs 5 \
   -- node --test --test-concurrency=1 tests/e2e/

@@ -27,6 +27,9 @@ const DEFAULTS = {
 // token does not belong in a URL.
 const QUERY_OVERRIDES = ["tenant", "clientId", "tokenParam", "confirm"];
 
+// Read once at start: config.json, then the query overrides.
+let config;
+
 /** A problem with the page's setup rather than with the shopper's link. */
 class ConfigError extends Error {}
 
@@ -69,7 +72,7 @@ async function loadConfig() {
 // shortly before it expires.
 let anonymous = null;
 
-async function anonymousToken({ renew = false } = {}) {
+async function getAnonymousToken({ renew = false } = {}) {
   if (config.anonymousToken) return config.anonymousToken;
   if (!renew && anonymous && Date.now() < anonymous.renewAt) return anonymous.token;
   const url = new URL(`${config.baseUrl}/customerlogin/auth/anonymous/login`);
@@ -81,7 +84,7 @@ async function anonymousToken({ renew = false } = {}) {
     throw pageError("network");
   }
   if (response.status === 429) {
-    throw pageError("rate_limited", seconds(response.headers.get("Retry-After")));
+    throw pageError("rate_limited", retryAfterSeconds(response.headers.get("Retry-After")));
   }
   if (response.status >= 500) throw pageError("server_error");
   if (!response.ok) {
@@ -102,7 +105,7 @@ function pageError(code, retryAfter) {
 }
 
 /** `Retry-After` in seconds; the HTTP-date form is left to the fallback wait. */
-function seconds(header) {
+function retryAfterSeconds(header) {
   return /^\d+$/.test(header ?? "") ? Number(header) : undefined;
 }
 
@@ -113,10 +116,10 @@ function seconds(header) {
  */
 async function withAnonymousToken(call) {
   try {
-    return await call(await anonymousToken());
+    return await call(await getAnonymousToken());
   } catch (error) {
     if (config.anonymousToken || !isOptInError(error) || error.code !== "unauthorized") throw error;
-    return call(await anonymousToken({ renew: true }));
+    return call(await getAnonymousToken({ renew: true }));
   }
 }
 
@@ -205,7 +208,7 @@ function duration(totalSeconds) {
 
 // ---- Confirming the token --------------------------------------------------
 
-// Set from the address bar at start, cleared once Emporix has seen it.
+// Taken from the address bar at start; dropped once Emporix has accepted or rejected it.
 let token = null;
 // One request per token however often the button is pressed: it works only once.
 let confirming = false;
@@ -351,7 +354,7 @@ async function sendNewLink(event) {
     setBusy(button, false);
     // Emporix answers the same whether or not the address has an account waiting.
     showFeedback(form, `If ${email} is waiting for activation, a new link is on its way. Check your inbox.`);
-    refreshOutbox();
+    explainResend(email);
   } catch (error) {
     setBusy(button, false);
     resendFailed(form, input, button, error);
@@ -431,7 +434,7 @@ async function signUp(event) {
     const response = await fetch(`${config.baseUrl}/customer/${config.tenant}/signup`, {
       method: "POST",
       headers: {
-        Authorization: `Bearer ${await anonymousToken()}`,
+        Authorization: `Bearer ${await getAnonymousToken()}`,
         "Content-Type": "application/json",
       },
       // The test customer never signs in with a password on this page.
@@ -450,6 +453,32 @@ async function signUp(event) {
     showFeedback(form, "Sign-up failed: the sandbox did not answer.", "error");
   } finally {
     button.disabled = false;
+  }
+}
+
+/**
+ * Emporix mails a new link only to an account still waiting for activation,
+ * and its answer does not say which happened. The sandbox can tell: say so
+ * next to the outbox, so a missing email does not look like a bug.
+ */
+async function explainResend(email) {
+  if (!sandbox) return;
+  const note = $("#outbox-note");
+  note.textContent = "";
+  await refreshOutbox();
+  let customers;
+  try {
+    customers = await (await fetch(`${config.baseUrl}/sandbox/customers`, { cache: "no-store" })).json();
+  } catch {
+    return;
+  }
+  const customer = customers.find(
+    (c) => c.tenant === config.tenant && c.email.toLowerCase() === email.toLowerCase(),
+  );
+  if (!customer) {
+    note.textContent = `No email was sent: no test customer signed up as ${email}.`;
+  } else if (customer.status === "active") {
+    note.textContent = `No email was sent: ${email} is already active.`;
   }
 }
 
@@ -491,8 +520,6 @@ function outboxItem(mail) {
 }
 
 // ---- Start -----------------------------------------------------------------
-
-let config;
 
 async function start() {
   try {

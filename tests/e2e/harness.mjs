@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-// Started by scripts/test-e2e.sh (through scripts/with-sandbox.sh).
-export const SANDBOX_URL = process.env.SANDBOX_URL;
-assert.ok(SANDBOX_URL, "SANDBOX_URL is not set: run these tests with scripts/test-e2e.sh");
+// Set by scripts/with-sandbox.sh, which scripts/test-e2e.sh runs these tests under.
+export const { SANDBOX_URL, CLOSED_URL } = process.env;
+assert.ok(SANDBOX_URL && CLOSED_URL, "run these tests with scripts/test-e2e.sh");
 
 // The tenant in www/config.json.
 export const TENANT = "demoshop";
@@ -34,11 +34,13 @@ export function launchBrowser() {
 
 /**
  * Runs `body(page, secrets)` in a fresh browser context, then checks what
- * every page must satisfy: no console errors (a Content-Security-Policy
- * violation is one), no uncaught exceptions, and none of the tokens the test
- * added to `secrets` in any console message.
+ * every page must satisfy: it writes nothing to the console (a
+ * Content-Security-Policy violation would be an error there), throws no
+ * uncaught exception, and no token the test added to `secrets` appears in any
+ * console message. `expected` lists console messages the test provokes; each
+ * must then appear.
  */
-export async function withPage(browser, body) {
+export async function withPage(browser, body, { expected = [] } = {}) {
   const secrets = new Set();
   const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
   const page = await context.newPage();
@@ -51,12 +53,15 @@ export async function withPage(browser, body) {
   } finally {
     await context.close();
   }
-  // Chromium logs every 4xx answer and aborted request as "Failed to load
-  // resource"; the tests provoke those on purpose. Anything else is a fault.
-  const errors = messages.filter(
-    (m) => /^(error|pageerror):/.test(m) && !m.startsWith("error: Failed to load resource:"),
+  // Chromium itself logs every 4xx answer and aborted request as "Failed to
+  // load resource"; the tests provoke those on purpose.
+  const unexpected = messages.filter(
+    (m) => !m.startsWith("error: Failed to load resource:") && !expected.some((e) => e.test(m)),
   );
-  assert.deepEqual(errors, []);
+  assert.deepEqual(unexpected, []);
+  for (const pattern of expected) {
+    assert.ok(messages.some((m) => pattern.test(m)), `no console message matched ${pattern}`);
+  }
   for (const secret of secrets) {
     assert.ok(!messages.some((m) => m.includes(secret)), "a token appeared in the console");
   }
@@ -96,20 +101,21 @@ export async function mailsTo(email) {
   return (await sandbox("/sandbox/outbox")).filter((mail) => mail.to === email);
 }
 
-/** The API requests the sandbox received that confirm `token`. */
-export async function confirmRequests(token) {
-  const path = `/customer/${TENANT}/signup/optin/${encodeURIComponent(token)}`;
-  return (await sandbox("/sandbox/requests")).filter(
-    (request) => request.method === "GET" && request.path === path,
-  );
+/** The API requests the sandbox received (login, sign-up, confirm, resend), oldest first. */
+export function apiRequests() {
+  return sandbox("/sandbox/requests");
 }
 
-/** The resend requests the sandbox received (any address). */
+/** The requests that confirm `token`. */
+export async function confirmRequests(token) {
+  const path = `/customer/${TENANT}/signup/optin/${encodeURIComponent(token)}`;
+  return (await apiRequests()).filter((request) => request.method === "GET" && request.path === path);
+}
+
+/** The resend requests (any address). */
 export async function resendRequests() {
   const path = `/customer/${TENANT}/signup/optin/refresh_token`;
-  return (await sandbox("/sandbox/requests")).filter(
-    (request) => request.method === "POST" && request.path === path,
-  );
+  return (await apiRequests()).filter((request) => request.method === "POST" && request.path === path);
 }
 
 /** Waits until the page shows the state whose heading is `name`, and returns that heading. */

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import {
+  CLOSED_URL,
   SANDBOX_URL,
+  apiRequests,
   confirmRequests,
   heading,
   launchBrowser,
@@ -80,6 +82,7 @@ test("the whole loop runs by clicking: sign up, open the email, activate, reuse 
     // The account is active, so Emporix (and the sandbox) accept the request and send nothing.
     await sendNewLink(page).click();
     await page.getByText(`If ${email} is waiting for activation, a new link is on its way.`).waitFor();
+    await page.getByText(`No email was sent: ${email} is already active.`).waitFor();
     assert.equal((await mailsTo(email)).length, 1);
     await screenshot(page, "06-resend-accepted");
   });
@@ -141,13 +144,15 @@ test("opening the link uses nothing, and a double click confirms exactly once", 
     secrets.add(token);
     await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
     await heading(page, "One last step");
+    assertNoToken(page, token);
     assert.equal((await confirmRequests(token)).length, 0, "a link scanner would have used the token");
 
     await activate(page).dblclick();
     await heading(page, "Your account is active");
-    const requests = await confirmRequests(token);
-    assert.equal(requests.length, 1);
-    assert.equal(requests[0].headers.referer, undefined, "the page sent a Referer");
+    assert.equal((await confirmRequests(token)).length, 1);
+    // The library's own requests never send one; the page's (login, sandbox) must not either.
+    const leaking = (await apiRequests()).filter((request) => "referer" in request.headers);
+    assert.deepEqual(leaking, [], "a request carried the page's URL in a Referer");
   });
 });
 
@@ -208,7 +213,7 @@ test("a rate-limited confirm counts down from Retry-After before Try again works
     const retry = page.getByRole("button", { name: "Try again" });
     const countdown = page.locator("#trouble .countdown");
     assert.ok(await retry.isDisabled());
-    assert.match(await countdown.textContent(), /^[23] s$/);
+    assert.match(await countdown.textContent(), /^[1-3] s$/, "counts from Retry-After: 3");
     await screenshot(page, "11-rate-limited");
 
     await page.waitForFunction(() => !document.querySelector("#retry").disabled, null, { timeout: 5_000 });
@@ -271,5 +276,50 @@ test("the resend form checks the address before sending anything", async () => {
     await page.getByText("a new link is on its way").waitFor();
     assert.ok(await error.isHidden());
     assert.equal(await field.getAttribute("aria-invalid"), "false");
+  });
+});
+
+test("a link cannot change the API the page talks to, nor bring an access token", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("query");
+    secrets.add(token);
+    await registerOptIn({ email: uniqueEmail(), token });
+    const query = new URLSearchParams({
+      baseUrl: CLOSED_URL,
+      anonymousToken: "from-the-link",
+      confirm: "auto",
+      token,
+    });
+    await page.goto(`${SANDBOX_URL}/?${query}`);
+    await heading(page, "Your account is active");
+    const [request] = await confirmRequests(token);
+    assert.notEqual(request.authorization, "Bearer from-the-link");
+  });
+});
+
+test("the Content-Security-Policy lets the page connect to its own origin only", async () => {
+  await withPage(
+    browser,
+    async (page) => {
+      await page.goto(`${SANDBOX_URL}/`);
+      await heading(page, "Check your inbox");
+      // The same sandbox under another name: a different origin, which CORS would allow.
+      const elsewhere = SANDBOX_URL.replace("127.0.0.1", "localhost");
+      const outcome = await page.evaluate(
+        (url) => fetch(url).then(() => "connected", () => "blocked"),
+        `${elsewhere}/sandbox/info`,
+      );
+      assert.equal(outcome, "blocked");
+    },
+    { expected: [/^error: .*violates .*Content Security Policy/] },
+  );
+});
+
+test("a broken setting is reported on the page, not in the console", async () => {
+  await withPage(browser, async (page) => {
+    await page.goto(`${SANDBOX_URL}/?confirm=later&token=${unique("unused")}`);
+    await heading(page, "This page is not set up correctly");
+    await page.getByText('`confirm` must be "click" or "auto".').waitFor();
+    await screenshot(page, "14-config-error");
   });
 });
