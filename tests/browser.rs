@@ -9,3 +9,6 @@ mod sandbox;
 
 #[path = "common/cases.rs"]
 mod cases;
+
+#[path = "common/client_cases.rs"]
+mod client_cases;
