@@ -7,6 +7,8 @@
 //! opt-in token, the anonymous token, the email address or any text the server
 //! sent back (which may echo them); server details travel in separate fields.
 
+use std::fmt;
+
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -52,10 +54,9 @@ pub enum ErrorCode {
 pub type Problem = &'static str;
 
 /// Everything that can go wrong in a call, with what the caller needs to react.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OptInError {
     /// An option failed validation; nothing was sent.
-    #[error("Invalid option `{field}`: {problem}.")]
     InvalidInput {
         /// The option's name as JavaScript spells it, e.g. `tenant` or `baseUrl`.
         field: &'static str,
@@ -63,7 +64,6 @@ pub enum OptInError {
         problem: Problem,
     },
     /// HTTP 400 with the spec's `ErrorMessage` body (empty when the body was not one).
-    #[error("{}", bad_request_message(*.operation, .body))]
     BadRequest {
         /// The call that was rejected.
         operation: Operation,
@@ -71,19 +71,16 @@ pub enum OptInError {
         body: ErrorMessage,
     },
     /// HTTP 401 with the spec's fault body (empty when the body was not one).
-    #[error("Emporix rejected the anonymous access token (HTTP 401{}). Request a new anonymous token and try again.", code_suffix(.fault.errorcode.as_deref()))]
     Unauthorized {
         /// The decoded fault.
         fault: Fault,
     },
     /// HTTP 429.
-    #[error("Emporix is rate-limiting these requests (HTTP 429). {}", retry_hint(*.retry_after))]
     RateLimited {
         /// Seconds to wait, from the `Retry-After` header when it was present and readable.
         retry_after: Option<u32>,
     },
     /// HTTP 5xx.
-    #[error("Emporix had a server error (HTTP {status}). {}", retry_hint(*.retry_after))]
     ServerError {
         /// The status code.
         status: u16,
@@ -91,7 +88,6 @@ pub enum OptInError {
         retry_after: Option<u32>,
     },
     /// Any status the API does not document for this call.
-    #[error("Emporix answered with unexpected HTTP status {status}. Check `baseUrl` points at the Emporix API.")]
     UnexpectedStatus {
         /// The status code.
         status: u16,
@@ -99,9 +95,6 @@ pub enum OptInError {
         body: String,
     },
     /// A 2xx whose body could not be used.
-    #[error(
-        "Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API."
-    )]
     InvalidResponse {
         /// The status code.
         status: u16,
@@ -109,13 +102,11 @@ pub enum OptInError {
         problem: Problem,
     },
     /// The request never got a complete response.
-    #[error("Could not reach {origin} (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again.")]
     Network {
         /// The origin that was contacted, e.g. `https://api.emporix.io`.
         origin: String,
     },
     /// `timeoutMs` elapsed first.
-    #[error("{}", timeout_message(*.operation, *.timeout_ms))]
     Timeout {
         /// The call that timed out.
         operation: Operation,
@@ -123,24 +114,92 @@ pub enum OptInError {
         timeout_ms: u32,
     },
     /// The caller's `AbortSignal` fired.
-    #[error("The call was aborted by its `signal`.")]
     Aborted,
 }
 
-fn bad_request_message(operation: Operation, body: &ErrorMessage) -> String {
-    let kind = body
-        .error_type
-        .as_deref()
-        .filter(|t| is_error_type(t))
-        .map(|t| format!(" ({t})"))
-        .unwrap_or_default();
-    match operation {
-        Operation::ConfirmOptIn => format!(
-            "Emporix rejected the activation token{kind}: the link is invalid, already used or expired. Offer to resend the activation email."
-        ),
-        Operation::ResendActivation => format!(
-            "Emporix rejected the resend request{kind}. Check the email address and try again."
-        ),
+/// Written piece by piece straight into the formatter, with no intermediate
+/// `String` for the conditional parts: it keeps the wasm binary smaller than
+/// `thiserror` and `format!` did (see `bench/SIZE.md`).
+impl fmt::Display for OptInError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptInError::InvalidInput { field, problem } => {
+                write!(f, "Invalid option `{field}`: {problem}.")
+            }
+            OptInError::BadRequest {
+                operation: Operation::ConfirmOptIn,
+                body,
+            } => {
+                f.write_str("Emporix rejected the activation token")?;
+                error_type_suffix(f, body)?;
+                f.write_str(": the link is invalid, already used or expired. Offer to resend the activation email.")
+            }
+            OptInError::BadRequest {
+                operation: Operation::ResendActivation,
+                body,
+            } => {
+                f.write_str("Emporix rejected the resend request")?;
+                error_type_suffix(f, body)?;
+                f.write_str(". Check the email address and try again.")
+            }
+            OptInError::Unauthorized { fault } => {
+                f.write_str("Emporix rejected the anonymous access token (HTTP 401")?;
+                if let Some(code) = fault.errorcode.as_deref().filter(|c| is_error_code(c)) {
+                    write!(f, ": {code}")?;
+                }
+                f.write_str("). Request a new anonymous token and try again.")
+            }
+            OptInError::RateLimited { retry_after } => {
+                f.write_str("Emporix is rate-limiting these requests (HTTP 429). ")?;
+                retry_hint(f, *retry_after)
+            }
+            OptInError::ServerError {
+                status,
+                retry_after,
+            } => {
+                write!(f, "Emporix had a server error (HTTP {status}). ")?;
+                retry_hint(f, *retry_after)
+            }
+            OptInError::UnexpectedStatus { status, .. } => write!(
+                f,
+                "Emporix answered with unexpected HTTP status {status}. Check `baseUrl` points at the Emporix API."
+            ),
+            OptInError::InvalidResponse { status, problem } => write!(
+                f,
+                "Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API."
+            ),
+            OptInError::Network { origin } => write!(
+                f,
+                "Could not reach {origin} (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again."
+            ),
+            OptInError::Timeout {
+                operation,
+                timeout_ms,
+            } => {
+                write!(f, "No answer from Emporix within {timeout_ms} ms. ")?;
+                f.write_str(match operation {
+                    // The token may have been spent by a request whose answer
+                    // never came, so a blind retry can only report "already used".
+                    Operation::ConfirmOptIn => {
+                        "The account may already be activated: let the shopper sign in, or retry once."
+                    }
+                    Operation::ResendActivation => {
+                        "The email may still arrive; wait a minute before resending."
+                    }
+                })
+            }
+            OptInError::Aborted => f.write_str("The call was aborted by its `signal`."),
+        }
+    }
+}
+
+impl std::error::Error for OptInError {}
+
+/// ` (token_expired)`, when the body's `type` is safe to show.
+fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Result {
+    match body.error_type.as_deref().filter(|t| is_error_type(t)) {
+        Some(error_type) => write!(f, " ({error_type})"),
+        None => Ok(()),
     }
 }
 
@@ -150,38 +209,19 @@ fn is_error_type(value: &str) -> bool {
     (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
-fn code_suffix(errorcode: Option<&str>) -> String {
-    match errorcode {
-        Some(code)
-            if code.len() <= 100
-                && code
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') =>
-        {
-            format!(": {code}")
-        }
-        _ => String::new(),
-    }
+/// Likewise for the gateway's dotted `errorcode`s, e.g. `oauth.v2.InvalidAccessToken`.
+fn is_error_code(value: &str) -> bool {
+    value.len() <= 100
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
 }
 
-fn retry_hint(retry_after: Option<u32>) -> String {
+fn retry_hint(f: &mut fmt::Formatter<'_>, retry_after: Option<u32>) -> fmt::Result {
     match retry_after {
-        Some(1) => "Try again in 1 second.".to_owned(),
-        Some(seconds) => format!("Try again in {seconds} seconds."),
-        None => "Try again later.".to_owned(),
-    }
-}
-
-fn timeout_message(operation: Operation, timeout_ms: u32) -> String {
-    match operation {
-        // The token may have been spent by a request whose answer never came,
-        // so a blind retry can only report "already used".
-        Operation::ConfirmOptIn => format!(
-            "No answer from Emporix within {timeout_ms} ms. The account may already be activated: let the shopper sign in, or retry once."
-        ),
-        Operation::ResendActivation => format!(
-            "No answer from Emporix within {timeout_ms} ms. The email may still arrive; wait a minute before resending."
-        ),
+        Some(1) => f.write_str("Try again in 1 second."),
+        Some(seconds) => write!(f, "Try again in {seconds} seconds."),
+        None => f.write_str("Try again later."),
     }
 }
 

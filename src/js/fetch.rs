@@ -137,7 +137,8 @@ pub(crate) async fn send(
 
 /// The `fetch` options for `request`.
 fn init(request: &ApiRequest, bearer: &str, signal: &AbortSignal) -> Object {
-    let authorization = ["Bearer ", bearer].concat();
+    let mut authorization = String::from("Bearer ");
+    authorization.push_str(bearer);
     let headers = Properties::default()
         .text("Accept", "application/json")
         .text("Authorization", authorization.as_str())
