@@ -412,11 +412,16 @@ async function detectSandbox() {
     return;
   }
   if (!sandbox) return;
-  $("#signup-email").value = `shopper-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  $("#signup-email").value = testEmail();
   $("#signup-form").addEventListener("submit", signUp);
   $("#refresh-outbox").addEventListener("click", refreshOutbox);
   $("#sandbox").hidden = false;
   await refreshOutbox();
+}
+
+/** A fresh address, so signing up another test customer takes one click. */
+function testEmail() {
+  return `shopper-${crypto.randomUUID().slice(0, 8)}@example.com`;
 }
 
 async function signUp(event) {
@@ -441,9 +446,10 @@ async function signUp(event) {
       body: JSON.stringify({ email: input.value, password: crypto.randomUUID() }),
     });
     if (response.status === 201) {
+      await refreshOutbox();
       rememberEmail(input.value);
       showFeedback(form, `Signed up ${input.value}. The activation email is in the outbox below.`);
-      await refreshOutbox();
+      input.value = testEmail();
     } else if (response.status === 409) {
       showFeedback(form, "This email address is already signed up.", "error");
     } else {

@@ -102,7 +102,8 @@ test("a link replaced by a resend says so, and the new link works", async () => 
     await page.getByText(`If ${email} is waiting for activation, a new link is on its way.`).waitFor();
     const [first, second] = await mailsTo(email);
     secrets.add(first.token).add(second.token);
-    assert.equal(await outboxLinks(page).first().getAttribute("href"), second.link);
+    // The outbox lists the newest email first.
+    await page.locator(`#outbox li:first-child a[href="${second.link}"]`).waitFor();
 
     await page.goto(first.link);
     await activate(page).click();
@@ -153,6 +154,20 @@ test("opening the link uses nothing, and a double click confirms exactly once", 
     // The library's own requests never send one; the page's (login, sandbox) must not either.
     const leaking = (await apiRequests()).filter((request) => "referer" in request.headers);
     assert.deepEqual(leaking, [], "a request carried the page's URL in a Referer");
+  });
+});
+
+test("the keyboard alone activates: Tab reaches the button first, Enter presses it", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("keyboard");
+    secrets.add(token);
+    await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+    await heading(page, "One last step");
+    await page.keyboard.press("Tab");
+    assert.ok(await activate(page).evaluate((node) => node === document.activeElement));
+    await page.keyboard.press("Enter");
+    const activated = await heading(page, "Your account is active");
+    assert.ok(await activated.evaluate((node) => node === document.activeElement));
   });
 });
 
