@@ -10,23 +10,14 @@ port="${PORT:-8080}"
 [ -f pkg/index.js ] || { echo "pkg/index.js is missing: run \`make demo\`, which builds the package first." >&2; exit 1; }
 
 cargo build --quiet -p emporix-sandbox
-log="$(mktemp)"
-# The sandbox's own "listening" line goes to the log: the URL below is the one to open.
-target/debug/emporix-sandbox --port "$port" --static-dir www --pkg-dir pkg >"$log" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$log" && break
-  if ! kill -0 "$pid" 2>/dev/null; then
+# In the foreground, so Ctrl-C stops it. Its first line ("listening on …")
+# means the port is bound; the URL below replaces it.
+target/debug/emporix-sandbox --port "$port" --static-dir www --pkg-dir pkg | {
+  if ! read -r _; then
     echo "The demo server did not start. Is port $port taken? Try: PORT=$((port + 1)) make demo" >&2
     exit 1
   fi
-  sleep 0.1
-done
-grep -q "listening on" "$log" || { echo "The demo server did not start within 10 s." >&2; exit 1; }
-
-cat <<MSG
+  cat <<MSG
 
   Open http://127.0.0.1:$port/
 
@@ -34,4 +25,5 @@ cat <<MSG
   the outbox and click "Activate my account". Press Ctrl-C to stop.
 
 MSG
-wait "$pid"
+  cat
+}
