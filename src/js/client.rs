@@ -295,9 +295,8 @@ impl Client {
             // The shared request runs on its own clock, the starting call's
             // `timeoutMs`, and with no signal: no single caller cancels it.
             let flight = Call::new(Operation::ConfirmOptIn, timeout_ms, None);
-            client
-                .send(&request, &flight, response::confirm_opt_in)
-                .await
+            let exchange = client.send(&request, &flight).await?;
+            Ok(response::confirm_opt_in(&exchange.raw())?)
         })
         .await
     }
@@ -308,8 +307,8 @@ impl Client {
         let timeout_ms = self.timeout(options.timeout_ms)?;
         let call = Call::new(Operation::ResendActivation, timeout_ms, options.signal);
         call.check()?;
-        self.send(&request, &call, response::resend_activation)
-            .await
+        let exchange = self.send(&request, &call).await?;
+        Ok(response::resend_activation(&exchange.raw())?)
     }
 
     fn timeout(&self, per_call: Option<f64>) -> Result<u32, OptInError> {
@@ -321,21 +320,16 @@ impl Client {
 
     /// Sends `request` with the anonymous token; after a 401, once more with
     /// a fresh one when the credentials can provide it.
-    async fn send<T>(
-        &self,
-        request: &ApiRequest,
-        call: &Call,
-        read: fn(&RawResponse<'_>) -> Result<T, OptInError>,
-    ) -> Result<T, Failure> {
+    async fn send(&self, request: &ApiRequest, call: &Call) -> Result<fetch::Exchange, Failure> {
         let operation = request.operation;
         let token = call.bound(self.access_token(operation)).await??;
-        let outcome = send_with(request, &token, call, read).await;
-        if !matches!(outcome, Err(OptInError::Unauthorized { .. })) {
-            return Ok(outcome?);
+        let exchange = send_with(request, &token, call).await?;
+        if exchange.raw().status != 401 {
+            return Ok(exchange);
         }
         match call.bound(self.fresh_token(operation, &token)).await?? {
-            Some(fresh) => Ok(send_with(request, &fresh, call, read).await?),
-            None => Ok(outcome?),
+            Some(fresh) => Ok(send_with(request, &fresh, call).await?),
+            None => Ok(exchange),
         }
     }
 
@@ -361,16 +355,14 @@ impl Client {
     }
 }
 
-async fn send_with<T>(
+async fn send_with(
     request: &ApiRequest,
     bearer: &str,
     call: &Call,
-    read: fn(&RawResponse<'_>) -> Result<T, OptInError>,
-) -> Result<T, OptInError> {
-    let exchange = fetch::send(request, bearer, call.limits()?)
+) -> Result<fetch::Exchange, OptInError> {
+    fetch::send(request, bearer, call.limits()?)
         .await
-        .map_err(|error| call.restate(error))?;
-    read(&exchange.raw())
+        .map_err(|error| call.restate(error))
 }
 
 /// Where fresh tokens come from.

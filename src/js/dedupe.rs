@@ -18,7 +18,6 @@
 //! after aborting the first) still receives the customer's tokens.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
@@ -284,9 +283,10 @@ impl<T: Clone + 'static> Flight<T> {
 }
 
 thread_local! {
-    /// Confirmations in flight, by request URL: base URL, tenant and token.
-    static CONFIRMATIONS: RefCell<HashMap<String, Flight<CustomerToken>>> =
-        RefCell::new(HashMap::new());
+    /// Confirmations in flight, by request URL (base URL, tenant and token):
+    /// a handful at most, so a list does.
+    static CONFIRMATIONS: RefCell<Vec<(String, Flight<CustomerToken>)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 /// Confirms `request` once for every concurrent caller: joins the flight for
@@ -301,20 +301,23 @@ where
 {
     // A caller that has already given up neither starts nor joins anything.
     call.check()?;
-    let key = request.url.clone();
+    let url = request.url.clone();
     let flight = CONFIRMATIONS.with(|flights| {
         let mut flights = flights.borrow_mut();
-        let flight = flights.entry(key.clone()).or_insert_with(|| {
-            let work = start(request);
-            // Started (queued) before it is inserted, so the removal when
-            // it settles always comes after the insertion.
-            Flight::start(async move {
-                let outcome = work.await;
-                CONFIRMATIONS.with(|flights| flights.borrow_mut().remove(&key));
-                outcome
-            })
+        if let Some((_, flight)) = flights.iter().find(|(listed, _)| *listed == url) {
+            return flight.clone();
+        }
+        let work = start(request);
+        let key = url.clone();
+        let flight = Flight::start(async move {
+            let outcome = work.await;
+            CONFIRMATIONS.with(|flights| flights.borrow_mut().retain(|(listed, _)| *listed != key));
+            outcome
         });
-        flight.clone()
+        // Started (queued) before it is listed, so the removal when it
+        // settles always comes after the listing.
+        flights.push((url, flight.clone()));
+        flight
     });
     call.bound(flight.outcome()).await?
 }
