@@ -21,7 +21,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
-use tsify::{Ts, Tsify};
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -141,10 +141,10 @@ fn read_anonymous_token(config: &JsValue) -> Result<Option<AnonymousToken>, OptI
 
 impl CallOptions {
     /// Reads the optional options object of a call.
-    pub fn read(value: Option<&JsValue>) -> Result<CallOptions, OptInError> {
-        let Some(value) = value.filter(|value| !value.is_undefined()) else {
+    pub fn read(value: &JsValue) -> Result<CallOptions, OptInError> {
+        if value.is_undefined() || value.is_null() {
             return Ok(CallOptions::default());
-        };
+        }
         let fields = Fields::new(value, "options")?;
         Ok(CallOptions {
             signal: fields.optional_signal("signal")?,
@@ -153,9 +153,12 @@ impl CallOptions {
     }
 }
 
-/// The WebAssembly half of `OptInClient`. Use `OptInClient`, which creates
-/// this once the module has loaded.
-#[wasm_bindgen]
+/// The WebAssembly half of `OptInClient`, which creates it once the module
+/// has loaded. Left out of the generated declarations: `OptInClient` is
+/// declared in the package's `client.d.ts`, and a declared class would carry
+/// `[Symbol.dispose]`, which TypeScript projects without the `esnext` library
+/// cannot compile.
+#[wasm_bindgen(skip_typescript)]
 pub struct OptInClientCore {
     client: Rc<Client>,
 }
@@ -164,8 +167,8 @@ pub struct OptInClientCore {
 impl OptInClientCore {
     /// Validates `config`; throws an `OptInError` (`invalid_input`) otherwise.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: Ts<OptInClientConfig>) -> Result<OptInClientCore, JsValue> {
-        let client = OptInClientConfig::read(&config.js_value())
+    pub fn new(config: JsValue) -> Result<OptInClientCore, JsValue> {
+        let client = OptInClientConfig::read(&config)
             .and_then(Client::new)
             .map_err(|error| Failure::from(error).into_js())?;
         Ok(OptInClientCore {
@@ -176,15 +179,11 @@ impl OptInClientCore {
     /// Confirms the opt-in token from the activation link: Emporix activates
     /// the account and answers with the new customer's tokens. Concurrent
     /// calls for the same token share one request.
-    #[wasm_bindgen(js_name = confirmOptIn, unchecked_return_type = "Promise<CustomerToken>")]
-    pub fn confirm_opt_in(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-        options: Option<Ts<CallOptions>>,
-    ) -> Promise {
+    #[wasm_bindgen(js_name = confirmOptIn)]
+    pub fn confirm_opt_in(&self, token: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
         promise(async move {
-            let options = CallOptions::read(options.map(|o| o.js_value()).as_ref())?;
+            let options = CallOptions::read(&options)?;
             let token = client.confirm(&string(&token, "token")?, options).await?;
             Ok(customer_token_to_js(&token))
         })
@@ -192,15 +191,11 @@ impl OptInClientCore {
 
     /// Asks Emporix to email a new activation link to `email`. Resolves (to
     /// `undefined`) on any 2xx; the previous link stops working.
-    #[wasm_bindgen(js_name = resendActivation, unchecked_return_type = "Promise<void>")]
-    pub fn resend_activation(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        options: Option<Ts<CallOptions>>,
-    ) -> Promise {
+    #[wasm_bindgen(js_name = resendActivation)]
+    pub fn resend_activation(&self, email: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
         promise(async move {
-            let options = CallOptions::read(options.map(|o| o.js_value()).as_ref())?;
+            let options = CallOptions::read(&options)?;
             client.resend(&string(&email, "email")?, options).await?;
             Ok(JsValue::UNDEFINED)
         })

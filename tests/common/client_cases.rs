@@ -23,7 +23,7 @@ use super::sandbox::*;
 const CLIENT_ID: &str = "sandbox-client";
 
 fn new_client(config: &[(&str, JsValue)]) -> Result<OptInClientCore, JsValue> {
-    OptInClientCore::new(Ts::new_unchecked(object(config)))
+    OptInClientCore::new(object(config))
 }
 
 /// A client that logs in with the storefront's client id.
@@ -47,11 +47,11 @@ fn token_client(tenant: &str, anonymous_token: &JsValue) -> OptInClientCore {
 }
 
 fn confirm(client: &OptInClientCore, token: &str) -> Promise {
-    client.confirm_opt_in(token.into(), None)
+    client.confirm_opt_in(token.into(), JsValue::UNDEFINED)
 }
 
 fn confirm_with(client: &OptInClientCore, token: &str, options: &[(&str, JsValue)]) -> Promise {
-    client.confirm_opt_in(token.into(), Some(Ts::new_unchecked(object(options))))
+    client.confirm_opt_in(token.into(), object(options))
 }
 
 /// The top-level `confirmOptIn`, as a promise that starts right away.
@@ -497,7 +497,7 @@ async fn resend_is_sent_once_more_only_after_a_401() {
     let email = format!("{}@example.com", unique("r"));
     register_token(&tenant, &email, &unique("old")).await;
 
-    let resend = || client.resend_activation(email.as_str().into(), None);
+    let resend = || client.resend_activation(email.as_str().into(), JsValue::UNDEFINED);
     assert_eq!(settle(resend()).await, Ok(JsValue::UNDEFINED));
     revoke_anonymous_tokens().await;
     assert_eq!(settle(resend()).await, Ok(JsValue::UNDEFINED));
@@ -511,7 +511,7 @@ async fn resend_is_sent_once_more_only_after_a_401() {
     let provider = Provider::fetching(TENANT);
     let failing = token_client("f503retry", &provider.value());
     let email = format!("{}@example.com", unique("f"));
-    let result = settle(failing.resend_activation(email.as_str().into(), None)).await;
+    let result = settle(failing.resend_activation(email.as_str().into(), JsValue::UNDEFINED)).await;
     expect_code(result, "server_error");
     let posts: Vec<JsValue> = requests_to("/customer/f503retry/signup/optin/refresh_token")
         .await
@@ -573,7 +573,7 @@ fn the_constructor_validates_the_config_synchronously() {
         expect_invalid(new_client(&config).map(|_| ()), field);
     }
     for not_an_object in [JsValue::UNDEFINED, JsValue::NULL, "shop".into()] {
-        let result = OptInClientCore::new(Ts::new_unchecked(not_an_object));
+        let result = OptInClientCore::new(not_an_object);
         expect_invalid(result.map(|_| ()), "config");
     }
     // `undefined` and `null` count as absent.
@@ -593,16 +593,15 @@ async fn call_arguments_are_checked_before_any_request() {
     aborted.abort();
 
     expect_invalid(
-        settle(client.confirm_opt_in(JsValue::UNDEFINED, None)).await,
+        settle(client.confirm_opt_in(JsValue::UNDEFINED, JsValue::UNDEFINED)).await,
         "token",
     );
     expect_invalid(
-        settle(client.confirm_opt_in(42.into(), None)).await,
+        settle(client.confirm_opt_in(42.into(), JsValue::UNDEFINED)).await,
         "token",
     );
     expect_invalid(
-        settle(client.confirm_opt_in(token.as_str().into(), Some(Ts::new_unchecked(7.into()))))
-            .await,
+        settle(client.confirm_opt_in(token.as_str().into(), 7.into())).await,
         "options",
     );
     for (option, value) in [
@@ -615,7 +614,7 @@ async fn call_arguments_are_checked_before_any_request() {
         );
     }
     expect_invalid(
-        settle(client.resend_activation("not-an-email".into(), None)).await,
+        settle(client.resend_activation("not-an-email".into(), JsValue::UNDEFINED)).await,
         "email",
     );
     let signal = [("signal", JsValue::from(aborted.signal()))];
@@ -623,7 +622,7 @@ async fn call_arguments_are_checked_before_any_request() {
         settle(confirm_with(&client, &token, &signal)).await,
         "aborted",
     );
-    let resend_options = Some(Ts::new_unchecked(object(&signal)));
+    let resend_options = object(&signal);
     expect_code(
         settle(client.resend_activation("a@example.com".into(), resend_options)).await,
         "aborted",
