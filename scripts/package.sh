@@ -22,10 +22,12 @@ WASM_OPT="$PWD/node_modules/binaryen/bin/wasm-opt"   # npm binaryen, by explicit
 
 # Panic locations embed source paths: map the machine-specific prefixes (the
 # cargo registry, this checkout) to fixed names, so the wasm does not depend on
-# where it was built. Applies to the wasm target only, not to build scripts.
+# where it was built. Given as --config, these flags add to any rustflags in
+# .cargo/config.toml rather than replacing them (as RUSTFLAGS would).
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$PWD=/emporix-optin"
-cargo build --quiet --release --target wasm32-unknown-unknown -p emporix-optin
+remap="['--remap-path-prefix=$cargo_home=/cargo', '--remap-path-prefix=$PWD=/emporix-optin']"
+cargo build --quiet --release --target wasm32-unknown-unknown -p emporix-optin \
+  --config "target.wasm32-unknown-unknown.rustflags=$remap"
 
 # Assembled aside, then moved into place, so pkg/ is never half-built.
 mkdir -p target/package

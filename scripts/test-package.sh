@@ -15,6 +15,7 @@ if [ ${#tarballs[@]} -ne 1 ]; then
   exit 1
 fi
 export PACKAGE_TARBALL="$PWD/${tarballs[0]}"
+export REPO_DIR="$PWD"
 
 out=test-output/package
 rm -rf "$out"

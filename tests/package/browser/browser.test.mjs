@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
-import { openPage, useChromium } from "../support/chromium.mjs";
+import { call, openPage, useChromium } from "../support/chromium.mjs";
+import { clientOptions, pendingCustomer } from "../support/sandbox.mjs";
 import { serve } from "../support/server.mjs";
 
 const browser = useChromium();
@@ -14,6 +15,21 @@ before(async () => {
 after(() => server?.close());
 
 browserConsumerSuite(() => ({ browser: browser(), url: `${server.url}index.html` }));
+
+test("a failed wasm load rejects with the loading error and spends nothing; the next call retries", async () => {
+  const { page, wasmRequests, errors } = await openPage(browser(), `${server.url}index.html`);
+  await page.route("**/*.wasm", (route) => route.abort("internetdisconnected"), { times: 1 });
+  const options = { ...(await clientOptions()), token: (await pendingCustomer()).token };
+
+  const { error } = await call(page, "confirmOptIn", options);
+  assert.equal(error.isOptInError, false, "not an OptInError: the package never ran");
+  assert.equal(error.name, "TypeError");
+  const { value: customer } = await call(page, "confirmOptIn", options);
+  assert.equal(typeof customer.access_token, "string", "the same token still works");
+  assert.equal(wasmRequests.length, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test("consumeOptInToken takes the token out of the address bar, keeping the rest", async () => {
   const { page, wasmRequests } = await openPage(

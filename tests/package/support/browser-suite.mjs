@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { call, openPage, startWorker } from "./chromium.mjs";
-import { clientOptions, pendingCustomer } from "./sandbox.mjs";
+import { clientOptions, pendingCustomer, requestsMentioning } from "./sandbox.mjs";
 
 /**
  * Checks the page that `page()` names, as `{ browser, url }` (called once the
@@ -80,10 +80,12 @@ export function browserConsumerSuite(page) {
     assert.equal(resent.error, undefined);
     assert.equal(resent.value, undefined);
 
-    const { error } = await call(page, "resendActivation", { tenant: "pkgshop", email });
+    const rejected = `${email}.invalid`;
+    const { error } = await call(page, "resendActivation", { tenant: "pkgshop", email: rejected });
     assert.equal(error.isOptInError, true);
     assert.equal(error.code, "invalid_input");
     assert.equal(error.field, "anonymousToken");
+    assert.deepEqual(await requestsMentioning(rejected), [], "nothing sent");
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -38,6 +38,13 @@ export async function pendingCustomer(token = unique("tok/+ =é")) {
   return { token, email };
 }
 
+/** The API requests the sandbox received that mention `text` anywhere. */
+export async function requestsMentioning(text) {
+  const response = await fetch(`${SANDBOX_URL}/sandbox/requests`);
+  if (!response.ok) throw new Error(`GET /sandbox/requests: HTTP ${response.status}`);
+  return (await response.json()).filter((request) => JSON.stringify(request).includes(text));
+}
+
 /** The options of a call to the sandbox, apart from `token` or `email`. */
 export async function clientOptions() {
   return { tenant: TENANT, anonymousToken: await anonymousToken(), baseUrl: SANDBOX_URL };

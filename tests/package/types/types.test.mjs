@@ -1,7 +1,7 @@
 // The package's declarations, checked by `tsc --strict` the way TypeScript
 // projects consume them: usage.ts must compile, misuse.ts must not (each of
-// its `@ts-expect-error` lines must be an error), with bundler and NodeNext
-// resolution, and every type generated from the Rust side must be exported.
+// its `@ts-expect-error` lines must be an error), with bundler, NodeNext and
+// node10 resolution, and every type generated from the Rust side must be exported.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
@@ -52,4 +52,8 @@ test("tsc --strict accepts the usage and rejects the misuse (bundler resolution)
 
 test("tsc --strict accepts the usage and rejects the misuse (NodeNext, with CommonJS)", () => {
   typecheck("tsconfig.nodenext.json");
+});
+
+test("tsc --strict accepts the usage and rejects the misuse (node10, without exports)", () => {
+  typecheck("tsconfig.node10.json");
 });

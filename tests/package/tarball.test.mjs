@@ -1,0 +1,136 @@
+// The tarball itself: exactly the package's files, nothing from the build
+// machine, a manifest that resolves, and the same bytes when built again
+// elsewhere.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, test } from "node:test";
+
+const { PACKAGE_TARBALL, REPO_DIR } = process.env;
+if (!PACKAGE_TARBALL || !REPO_DIR) throw new Error("run through scripts/test-package.sh");
+const PKG_DIR = join(REPO_DIR, "pkg");
+
+// What a storefront installs: the entries, the wasm-bindgen glue and its
+// types, the wasm, and the manifest and README.
+const EXPECTED_FILES = [
+  "README.md",
+  "emporix_optin.d.ts",
+  "emporix_optin.js",
+  "emporix_optin_bg.wasm",
+  "error.js",
+  "index.d.ts",
+  "index.js",
+  "link.js",
+  "node.js",
+  "package.json",
+  "wasm.js",
+];
+
+const run = (command, args, options) => execFileSync(command, args, { encoding: "utf8", ...options });
+
+let unpacked;
+let manifest;
+before(async () => {
+  unpacked = await mkdtemp(join(tmpdir(), "emporix-optin-tarball-"));
+  run("tar", ["-xzf", PACKAGE_TARBALL, "-C", unpacked]);
+  manifest = JSON.parse(await readFile(join(unpacked, "package/package.json"), "utf8"));
+});
+after(() => rm(unpacked, { recursive: true, force: true }));
+
+const tarballFiles = () =>
+  run("tar", ["-tzf", PACKAGE_TARBALL])
+    .trim()
+    .split("\n")
+    .map((path) => path.replace(/^package\//, ""))
+    .sort();
+
+test("npm pack --dry-run lists exactly the package's files", () => {
+  const [report] = JSON.parse(run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PKG_DIR }));
+  const listed = report.files.map((file) => file.path).sort();
+  assert.deepEqual(listed, EXPECTED_FILES);
+  for (const path of listed) {
+    assert.doesNotMatch(path, /(^|\/)(target|tests?|node_modules|src)\/|\.(map|rs|tgz)$|(^|\/)\./, path);
+  }
+});
+
+test("the tarball holds those files, and pkg/ is the package itself", async () => {
+  assert.deepEqual(tarballFiles(), EXPECTED_FILES);
+  const inPkgDir = (await readdir(PKG_DIR, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(PKG_DIR.length + 1))
+    .sort();
+  assert.deepEqual(inPkgDir, EXPECTED_FILES);
+  for (const file of EXPECTED_FILES) {
+    const packed = await readFile(join(unpacked, "package", file));
+    assert.ok(packed.equals(await readFile(join(PKG_DIR, file))), `${file} in pkg/ and the tarball`);
+  }
+});
+
+test("no file carries the build machine's paths or source maps", async () => {
+  const machinePaths = [REPO_DIR, process.env.HOME, process.env.CARGO_HOME].filter(Boolean);
+  for (const file of EXPECTED_FILES) {
+    const text = (await readFile(join(unpacked, "package", file))).toString("latin1");
+    for (const path of machinePaths) assert.ok(!text.includes(path), `${file} mentions ${path}`);
+    assert.ok(!text.includes("sourceMappingURL"), `${file} points at a source map`);
+  }
+});
+
+test("the manifest: the crate's name and version, ES modules, types first, no dependencies", () => {
+  const metadata = JSON.parse(run("cargo", ["metadata", "--no-deps", "--format-version", "1"], { cwd: REPO_DIR }));
+  const crate = metadata.packages.find((p) => p.name === "emporix-optin");
+  assert.equal(manifest.name, "emporix-optin");
+  assert.equal(manifest.version, crate.version);
+  assert.equal(manifest.license, crate.license);
+  assert.equal(manifest.type, "module");
+  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
+  const entries = [
+    ...Object.values(manifest.exports["."]),
+    manifest.exports["./package.json"],
+    manifest.main,
+    manifest.types,
+  ];
+  for (const entry of entries) {
+    assert.ok(EXPECTED_FILES.includes(entry.replace(/^\.\//, "")), `${entry} is packed`);
+  }
+  // node.js registers how Node reads the wasm when it is evaluated: bundlers
+  // must keep it even when only re-exports are used. Every other module is pure.
+  assert.deepEqual(manifest.sideEffects, ["./node.js"]);
+  assert.ok(manifest.engines.node);
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "scripts"]) {
+    assert.equal(manifest[field], undefined, field);
+  }
+});
+
+test("two builds of the same sources, at different paths, give byte-identical tarballs", { timeout: 1_800_000 }, async () => {
+  // The working tree as git would commit it, copied twice (so edits made
+  // meanwhile cannot make the builds differ), each copy built from scratch
+  // with its own target directory.
+  const sources = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO_DIR })
+    .split("\0")
+    .filter(Boolean);
+  const root = join(REPO_DIR, "test-output/package-rebuild");
+  await rm(root, { recursive: true, force: true });
+  const copies = [join(root, "first"), join(root, "second-at-another-path")];
+  for (const path of sources) {
+    const source = await readFile(join(REPO_DIR, path)).catch((error) => {
+      if (error.code === "ENOENT") return null; // deleted in the working tree
+      throw error;
+    });
+    if (source === null) continue;
+    for (const copy of copies) {
+      await mkdir(join(copy, dirname(path)), { recursive: true });
+      await cp(join(REPO_DIR, path), join(copy, path));
+    }
+  }
+  const tarballs = [];
+  for (const copy of copies) {
+    await symlink(join(REPO_DIR, "node_modules"), join(copy, "node_modules"));
+    const build = spawnSync("scripts/package.sh", [], { cwd: copy, encoding: "utf8" });
+    assert.equal(build.status, 0, `scripts/package.sh in ${copy}:\n${build.stdout}${build.stderr}`);
+    tarballs.push(await readFile(join(copy, "dist", `${manifest.name}-${manifest.version}.tgz`)));
+  }
+  assert.ok(tarballs[0].equals(tarballs[1]), "the two tarballs differ");
+  await rm(root, { recursive: true, force: true });
+});
