@@ -82,3 +82,42 @@ pub(crate) fn customer_token_to_js(token: &CustomerToken) -> JsValue {
     }
     object.into()
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    /// The object has what the serde derive (the declared type) says, in order.
+    #[wasm_bindgen_test]
+    fn customer_tokens_convert_as_their_serde_derive_says() {
+        let full = CustomerToken {
+            access_token: "at".into(),
+            expires_in: Some(14_399),
+            refresh_token: Some("rt".into()),
+            refresh_token_expires_in: Some(2_591_999),
+            token_type: Some("Bearer".into()),
+            session_id: Some("sid".into()),
+            saas_token: Some("st".into()),
+            initial_password: Some(false),
+        };
+        let minimal = CustomerToken {
+            access_token: "at".into(),
+            expires_in: None,
+            refresh_token: None,
+            refresh_token_expires_in: None,
+            token_type: None,
+            session_id: None,
+            saas_token: None,
+            initial_password: Some(true),
+        };
+        for token in [full, minimal] {
+            let converted = js_sys::JSON::stringify(&customer_token_to_js(&token)).unwrap();
+            assert_eq!(
+                String::from(converted),
+                serde_json::to_string(&token).unwrap()
+            );
+        }
+    }
+}
