@@ -40,6 +40,7 @@ use crate::validate;
 
 #[wasm_bindgen]
 extern "C" {
+    // The global `fetch`, for the login and refresh (see `fetch_grant`).
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
 }
@@ -227,6 +228,7 @@ pub(crate) struct Client {
 enum Credentials {
     /// A token from the caller: used as is, never renewed.
     Supplied(String),
+    /// Renewed by logging in or by asking the caller's provider.
     Renewable(Rc<Renewable>),
 }
 
