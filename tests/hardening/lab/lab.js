@@ -103,15 +103,23 @@ async function consumeToken(url) {
 
 // ---- Memory -------------------------------------------------------------------
 
-/** JavaScript values the wasm instance currently holds (its externref table). */
-function liveReferences(exports) {
+/**
+ * The instance's memory and what it holds in its externref table:
+ * `heldValues`, live JavaScript values (a leaked closure keeps the ones it
+ * captured), and `tableSlots`, slots in use, which also counts slots leaked
+ * while holding `undefined`. Free slots hold `null`; slot 0 and the fixed
+ * ones are counted alike every time.
+ */
+function measure(exports) {
   const table = exports.__wbindgen_externrefs;
-  let live = 0;
+  let heldValues = 0;
+  let tableSlots = 0;
   for (let i = 0; i < table.length; i++) {
     const value = table.get(i);
-    if (value !== undefined && value !== null) live++;
+    if (value !== null) tableSlots++;
+    if (value !== null && value !== undefined) heldValues++;
   }
-  return { live, tableLength: table.length };
+  return { memoryBytes: exports.memory.buffer.byteLength, heldValues, tableSlots };
 }
 
 async function registerToken(base, tenant, token) {
@@ -159,12 +167,12 @@ async function memoryRun({ base, tenant, anonymousToken, calls, warmup, tag }) {
   let before;
   const started = performance.now();
   for (let i = 0; i < calls; i++) {
-    if (i === warmup) before = { bytes: exports.memory.buffer.byteLength, ...liveReferences(exports) };
+    if (i === warmup) before = measure(exports);
     const outcome = await kinds[i % kinds.length](i);
     const key = outcome.ok ? "ok" : outcome.error.code ?? `not an OptInError: ${outcome.error.message}`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
-  const after = { bytes: exports.memory.buffer.byteLength, ...liveReferences(exports) };
+  const after = measure(exports);
   return { callers, outcomes, before, after, ms: performance.now() - started };
 }
 

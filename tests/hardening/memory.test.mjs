@@ -1,0 +1,37 @@
+// A short run of the memory workload (memory.mjs) in `make test`; the full
+// 10,000 calls run in `make bench` (memory-bench.mjs).
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+
+import { assertQuiet } from "./harness.mjs";
+import { LIMITS, OUTCOMES, runWorkload } from "./memory.mjs";
+
+let result;
+before(async () => {
+  result = await runWorkload({ calls: 1_200, warmup: 240 });
+});
+
+test("the calls end in the intended mix of outcomes, without console noise", () => {
+  assert.deepEqual(Object.keys(result.outcomes).sort(), OUTCOMES, JSON.stringify(result.outcomes));
+  assertQuiet(result.reports);
+});
+
+test("wasm memory grows by at most one 64 KiB page after the warm-up", () => {
+  assert.ok(result.growth.memoryBytes <= LIMITS.memoryBytes, `grew by ${result.growth.memoryBytes} bytes`);
+});
+
+test("no JavaScript value stays held by the instance: no leaked closure, timer or controller", () => {
+  assert.ok(result.growth.heldValues <= LIMITS.heldValues, `${result.growth.heldValues} more values held`);
+});
+
+test(
+  "no externref table slot stays in use",
+  {
+    todo:
+      "one slot, holding undefined, leaks per response body that JSON.parse rejects: " +
+      "the `catch` import in src/js/fetch.rs returns before wasm-bindgen 0.2.130 frees the slot of its return value",
+  },
+  () => {
+    assert.ok(result.growth.tableSlots <= LIMITS.tableSlots, `${result.growth.tableSlots} more slots in use`);
+  },
+);
