@@ -101,7 +101,8 @@ test("the API reference covers every export, option, field and error code", asyn
 
   const exports = Object.keys(await import("emporix-optin"));
   for (const name of exports) {
-    assert.match(readme, new RegExp(`^### \`${name}\\(`, "m"), `a section for ${name}()`);
+    // "### `name(…)`" for functions, "### `new Name(…)`" for classes.
+    assert.match(readme, new RegExp(`^### \`(new )?${name}\\(`, "m"), `a section for ${name}`);
   }
 
   for (const name of ["ClientOptions", "ConfirmOptInOptions", "ResendActivationOptions"]) {
