@@ -22,11 +22,11 @@ export function browserConsumerSuite(page) {
     assert.deepEqual(wasmRequests, [], "nothing loaded before the first call");
     const options = await clientOptions();
     const [first, second] = [await pendingCustomer(), await pendingCustomer()];
-    const types = await page.evaluate(
-      (calls) => Promise.all(calls.map((options) => window.optin.confirmOptIn(options)))
-        .then((customers) => customers.map((customer) => typeof customer.access_token)),
-      [{ ...options, token: first.token }, { ...options, token: second.token }],
-    );
+    const calls = [{ ...options, token: first.token }, { ...options, token: second.token }];
+    const types = await page.evaluate(async (calls) => {
+      const customers = await Promise.all(calls.map((options) => window.optin.confirmOptIn(options)));
+      return customers.map((customer) => typeof customer.access_token);
+    }, calls);
     assert.deepEqual(types, ["string", "string"]);
     assert.equal(wasmRequests.length, 1, `one load: ${wasmRequests}`);
     const third = await pendingCustomer();
