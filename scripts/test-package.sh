@@ -6,7 +6,7 @@
 # check the tarball itself. Run `make package` (scripts/package.sh) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PATH"
 
 shopt -s nullglob
 tarballs=(dist/emporix-optin-*.tgz)
@@ -27,6 +27,6 @@ for manifest in "$out"/*/package.json; do
   (cd "$project" && npm install --no-audit --no-fund --loglevel=error "$PACKAGE_TARBALL")
 done
 
-# A port of its own, so this can run while other suites use the default one.
-export SANDBOX_PORT="${SANDBOX_PORT:-18490}"
-scripts/with-sandbox.sh -- node --test "$out"/*.test.mjs "$out"/*/*.test.mjs "$out"/*/*.test.cjs
+# A port of its own, so this can run while other suites use theirs.
+SANDBOX_PORT="${PACKAGE_SANDBOX_PORT:-18490}" scripts/with-sandbox.sh -- \
+  node --test "$out"/*.test.mjs "$out"/*/*.test.mjs "$out"/*/*.test.cjs
