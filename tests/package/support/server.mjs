@@ -16,10 +16,10 @@ const TYPES = {
 /** Serves `root`; resolves to its base URL (ending in `/`) and `close()`. */
 export async function serve(root) {
   const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
-    const file = join(root, path.endsWith("/") ? `${path}index.html` : path);
-    if (!file.startsWith(root + sep)) return response.writeHead(403).end();
     try {
+      const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
+      const file = join(root, path.endsWith("/") ? `${path}index.html` : path);
+      if (!file.startsWith(root + sep)) return response.writeHead(403).end();
       const body = await readFile(file);
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
       response.end(body);
@@ -30,6 +30,10 @@ export async function serve(root) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // a browser's idle keep-alive ones too
+      }),
   };
 }
