@@ -34,9 +34,6 @@ extern "C" {
     fn set_timeout(handler: &js_sys::Function, timeout_ms: u32) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
-    // Parses without copying the body into wasm memory.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
     // The global `fetch` of windows, workers and Node. `catch`: where it is
     // missing, calling it throws instead of returning a promise.
     #[wasm_bindgen(js_name = fetch, catch)]
@@ -124,7 +121,7 @@ pub(crate) async fn send(
     let json = if text.length() == 0 {
         None
     } else {
-        parse_json(&text).ok().and_then(|value| value::json(&value))
+        value::parse_json(&text).await
     };
     let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
     Ok(Exchange {

@@ -8,8 +8,10 @@
 //! kilobytes (see `bench/SIZE.md`). The serde derives on the core's types
 //! remain the reference: native tests check these conversions against them.
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::OptInError;
 use crate::json::{Json, MAX_DEPTH};
@@ -88,6 +90,29 @@ impl Fields {
             Err(OptInError::invalid(name, "must be an AbortSignal"))
         }
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_namespace = JSON, js_name = parse)]
+    static JSON_PARSE: Function;
+    // `Promise` once more, to hand `then` a plain function rather than a closure.
+    #[wasm_bindgen(js_name = Promise)]
+    type PlainPromise;
+    #[wasm_bindgen(static_method_of = PlainPromise)]
+    fn resolve(value: &JsValue) -> PlainPromise;
+    #[wasm_bindgen(method)]
+    fn then(this: &PlainPromise, on_fulfilled: &Function) -> Promise;
+}
+
+/// `text` parsed as JSON without copying it into wasm memory; `None` when it
+/// is not JSON, or nests deeper than [`MAX_DEPTH`].
+pub(crate) async fn parse_json(text: &JsString) -> Option<Json> {
+    // `JSON.parse` runs as a promise callback, so a malformed body rejects
+    // rather than throws: wasm-bindgen 0.2.130 leaks an externref table slot
+    // each time a `catch` import that returns a value throws.
+    let parsed = JSON_PARSE.with(|parse| PlainPromise::resolve(text).then(parse));
+    json(&JsFuture::from(parsed).await.ok()?)
 }
 
 /// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
@@ -250,6 +275,24 @@ mod tests {
             assert_eq!(walked(text), native, "{text}");
         }
         assert!(walked(&at_limit).is_some() && walked(&too_deep).is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn parses_text_and_leaks_nothing_on_malformed_bodies() {
+        let parsed = parse_json(&JsString::from(r#"{"a":[1,"x"]}"#)).await;
+        assert_eq!(parsed, serde_json::from_str(r#"{"a":[1,"x"]}"#).ok());
+        let live = wasm_bindgen::externref_heap_live_count();
+        for body in [
+            "<html>Oops</html>",
+            r#"{"access_token": "abc""#,
+            "Unauthorized",
+            "",
+        ] {
+            for _ in 0..10 {
+                assert_eq!(parse_json(&JsString::from(body)).await, None, "{body}");
+            }
+        }
+        assert_eq!(wasm_bindgen::externref_heap_live_count(), live);
     }
 
     #[wasm_bindgen_test]
