@@ -1,7 +1,8 @@
 // `make bench`: the library against a hand-written JavaScript baseline
 // (bench/web/baseline.js), side by side in one run of headless Chromium,
 // against the sandbox on 127.0.0.1. Writes bench/RESULTS.md.
-//   scripts/bench.sh   (starts the sandbox serving bench/web/ and pkg/, runs this)
+//   scripts/bench.sh   (runs bench/memory.mjs, then this with its JSON output,
+//                       against a sandbox serving bench/web/ and pkg/)
 // BENCH_QUICK=1 divides every count by 10, to try the benchmark out: it prints
 // the report without writing it.
 import assert from "node:assert/strict";
@@ -16,6 +17,8 @@ import { browserEntry, measure } from "./size.mjs";
 
 const { SANDBOX_URL } = process.env;
 assert.ok(SANDBOX_URL, "run through scripts/bench.sh, which starts the sandbox");
+// The hardening workload's memory measures, from bench/memory.mjs.
+const workload = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const QUICK = process.env.BENCH_QUICK === "1";
 const scaled = (n) => (QUICK ? Math.ceil(n / 10) : n);
 const COUNTS = {
@@ -318,8 +321,9 @@ const loadAfter = os.loadavg();
 // ---- RESULTS.md -------------------------------------------------------------------
 
 const ratio = (a, b) => a / b;
+const fmt = (n) => n.toLocaleString("en-US");
 const latencyRatio = ratio(latency.library.median, latency.baseline.median);
-const libraryGrowth = memory.library.after.wasm - memory.library.before.wasm;
+const memoryGrowthBytes = workload.growth.memoryBytes;
 const checks = [
   [
     `wasm + JavaScript the browser loads ≤ ${TARGETS.gzipBytes / 1000} KB gzip`,
@@ -337,13 +341,12 @@ const checks = [
     init.library.immutable.warm <= TARGETS.warmInitMs,
   ],
   [
-    `wasm memory growth ≤ ${TARGETS.memoryGrowthBytes / 1024} KiB over ${COUNTS.memoryCalls} calls`,
-    `${libraryGrowth} bytes`,
-    libraryGrowth <= TARGETS.memoryGrowthBytes,
+    `wasm memory growth ≤ ${TARGETS.memoryGrowthBytes / 1024} KiB over ${fmt(workload.calls)} calls`,
+    `${fmt(memoryGrowthBytes)} bytes`,
+    memoryGrowthBytes <= TARGETS.memoryGrowthBytes,
   ],
 ];
 
-const bytes = (n) => n.toLocaleString("en-US");
 const ms = (n) => n.toFixed(2);
 const row = (cells) => `| ${cells.join(" | ")} |`;
 const sizeRows = [
@@ -351,8 +354,8 @@ const sizeRows = [
   ["library: JavaScript (glue and wrappers)", librarySize.js],
   ["**library: total**", librarySize.total],
   ["**baseline: total** (one script, no wasm)", baselineSize.total],
-].map(([what, s]) => row([what, bytes(s.raw), bytes(s.gzip), bytes(s.brotli)]));
-const fileRows = librarySize.files.map((f) => row([`\`${f.file}\``, bytes(f.raw), bytes(f.gzip), bytes(f.brotli)]));
+].map(([what, s]) => row([what, fmt(s.raw), fmt(s.gzip), fmt(s.brotli)]));
+const fileRows = librarySize.files.map((f) => row([`\`${f.file}\``, fmt(f.raw), fmt(f.gzip), fmt(f.brotli)]));
 const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock", "pkg-template"], {
   encoding: "utf8",
@@ -435,16 +438,30 @@ ${row(["calls per second", Math.round((COUNTS.concurrentCalls / throughput.libra
 
 ## Memory
 
-A fresh page per side: ${COUNTS.memoryWarmupCalls} warm-up calls, then ${bytes(COUNTS.memoryCalls)} sequential \`confirmOptIn\` calls.
-The wasm memory never shrinks, so its growth is what the calls kept or fragmented; the JavaScript
-heap is measured after a forced garbage collection.
+The hardening suite's workload (\`tests/hardening/memory.mjs\`, through \`bench/memory.mjs\`):
+${fmt(workload.calls)} sequential calls in one page cycling through every outcome
+(${Object.entries(workload.outcomes).map(([code, n]) => `${code} ${fmt(n)}`).join(", ")}),
+measured after ${fmt(workload.warmup)} warm-up calls and at the end. The wasm memory never shrinks,
+so its growth is what the calls kept or fragmented; held values and table slots count the
+externref table's entries (a leaked JavaScript value or slot shows there).
+
+${row(["library", "after warm-up", "at the end", "growth", "limit"])}
+${row(["---", "---:", "---:", "---:", "---:"])}
+${Object.keys(workload.limits)
+  .map((measure) =>
+    row([measure, fmt(workload.before[measure]), fmt(workload.after[measure]), fmt(workload.growth[measure]), fmt(workload.limits[measure])]),
+  )
+  .join("\n")}
+
+Side by side, \`confirmOptIn\` only: a fresh page per side, ${COUNTS.memoryWarmupCalls} warm-up calls, then
+${fmt(COUNTS.memoryCalls)} sequential calls; the JavaScript heap after a forced garbage collection.
 
 ${row(["bytes", "library", "baseline"])}
 ${row(["---", "---:", "---:"])}
-${row(["\`WebAssembly.Memory\` after warm-up", bytes(memory.library.before.wasm), "no wasm"])}
-${row([`\`WebAssembly.Memory\` after ${bytes(COUNTS.memoryCalls)} calls`, bytes(memory.library.after.wasm), "no wasm"])}
-${row(["JS heap after warm-up", bytes(memory.library.before.heap), bytes(memory.baseline.before.heap)])}
-${row([`JS heap after ${bytes(COUNTS.memoryCalls)} calls`, bytes(memory.library.after.heap), bytes(memory.baseline.after.heap)])}
+${row(["\`WebAssembly.Memory\` after warm-up", fmt(memory.library.before.wasm), "no wasm"])}
+${row([`\`WebAssembly.Memory\` after ${fmt(COUNTS.memoryCalls)} calls`, fmt(memory.library.after.wasm), "no wasm"])}
+${row(["JS heap after warm-up", fmt(memory.library.before.heap), fmt(memory.baseline.before.heap)])}
+${row([`JS heap after ${fmt(COUNTS.memoryCalls)} calls`, fmt(memory.library.after.heap), fmt(memory.baseline.after.heap)])}
 `;
 
 console.log(report);
