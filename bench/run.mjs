@@ -27,6 +27,8 @@ const COUNTS = {
   latencyCalls: scaled(1000),
   concurrentCalls: scaled(1000),
   throughputRounds: 3,
+  cpuRounds: 5,
+  cpuCalls: scaled(5000),
   memoryWarmupCalls: scaled(200),
   memoryCalls: scaled(10_000),
 };
@@ -222,6 +224,38 @@ function concurrentRound(page, side, tokens, options) {
   );
 }
 
+/**
+ * Microseconds of client-side work per `confirmOptIn`, median of rounds per
+ * side (sides alternating): `fetch` is replaced in the page by one that
+ * answers at once with the sandbox's success body, so only what each side
+ * does around the request is timed.
+ */
+async function clientCost(body, options) {
+  const context = await browser.newContext();
+  const page = await benchPage(context);
+  const rounds = await page.evaluate(
+    async ({ body, options, counts }) => {
+      window.fetch = async () => new Response(body, { status: 200, headers: { "Content-Type": "application/json" } });
+      const run = async (side, tag) => {
+        const start = performance.now();
+        for (let i = 0; i < counts.cpuCalls; i++) {
+          await window.sides[side].confirmOptIn({ ...options, token: `${tag}-${i}` });
+        }
+        return ((performance.now() - start) / counts.cpuCalls) * 1000;
+      };
+      const rounds = { library: [], baseline: [] };
+      for (const side of ["library", "baseline"]) await run(side, "warm-up");
+      for (let round = 0; round < counts.cpuRounds; round++) {
+        for (const side of ["library", "baseline"]) rounds[side].push(await run(side, `round${round}`));
+      }
+      return rounds;
+    },
+    { body, options, counts: COUNTS },
+  );
+  await context.close();
+  return { library: median(rounds.library), baseline: median(rounds.baseline) };
+}
+
 /** The page's JavaScript heap in use after a full garbage collection. */
 async function jsHeapBytes(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -306,6 +340,15 @@ for (let round = 0; round < COUNTS.throughputRounds; round++) {
 }
 await context.close();
 const throughput = { library: median(rounds.library), baseline: median(rounds.baseline) };
+
+console.log("[bench] client-side cost");
+const [sampleToken] = await freshTokens(1);
+const confirmed = await fetch(`${SANDBOX_URL}/customer/${TENANT}/signup/optin/${sampleToken}`, {
+  headers: { Authorization: `Bearer ${anonymousToken}` },
+});
+assert.equal(confirmed.status, 200);
+const successBody = await confirmed.text();
+const cpu = await clientCost(successBody, options);
 
 console.log("[bench] memory");
 const memory = {
@@ -424,6 +467,16 @@ ${row(["ms", "library", "baseline", "library ÷ baseline", "library − baseline
 ${row(["---", "---:", "---:", "---:", "---:"])}
 ${row(["median", ms(latency.library.median), ms(latency.baseline.median), `${latencyRatio.toFixed(3)}×`, ms(latency.library.median - latency.baseline.median)])}
 ${row(["p95", ms(latency.library.p95), ms(latency.baseline.p95), `${ratio(latency.library.p95, latency.baseline.p95).toFixed(3)}×`, ms(latency.library.p95 - latency.baseline.p95)])}
+
+### Client-side cost
+
+The same call with \`fetch\` replaced in the page by one that answers at once with the sandbox's
+success body (${successBody.length} bytes), so only the work around the request is timed: median of
+${COUNTS.cpuRounds} rounds of ${fmt(COUNTS.cpuCalls)} sequential calls per side, sides alternating; µs per call.
+
+${row(["", "library", "baseline", "library − baseline"])}
+${row(["---", "---:", "---:", "---:"])}
+${row(["µs per call", cpu.library.toFixed(1), cpu.baseline.toFixed(1), (cpu.library - cpu.baseline).toFixed(1)])}
 
 ## Throughput
 
