@@ -14,15 +14,18 @@ if (!Number.isInteger(calls) || !Number.isInteger(warmup) || warmup < 8 || warmu
 }
 
 const result = await runWorkload({ calls, warmup });
-const perSecond = Math.round((calls / result.ms) * 1000);
-console.log(`[memory] ${calls} calls (${warmup} warm-up) in ${(result.ms / 1000).toFixed(1)} s, ${perSecond} calls/s`);
+const seconds = result.ms / 1000;
+const rate = Math.round(calls / seconds);
+console.log(`[memory] ${calls} calls (${warmup} warm-up) in ${seconds.toFixed(1)} s, ${rate} calls/s`);
+console.log(`[memory] through ${result.callers.join(", ")}`);
 console.log(`[memory] outcomes: ${JSON.stringify(result.outcomes)}`);
 let failed = false;
 for (const [measure, limit] of Object.entries(LIMITS)) {
   const grown = result.growth[measure];
   const ok = grown <= limit;
   failed ||= !ok;
-  console.log(`[memory] ${measure}: ${result.before[measure]} after warm-up, grew by ${grown} (limit ${limit}): ${ok ? "ok" : "EXCEEDED"}`);
+  const verdict = ok ? "ok" : "EXCEEDED";
+  console.log(`[memory] ${measure}: ${result.before[measure]}, then +${grown} (limit ${limit}): ${verdict}`);
 }
 const codes = Object.keys(result.outcomes).sort();
 if (JSON.stringify(codes) !== JSON.stringify(OUTCOMES)) {

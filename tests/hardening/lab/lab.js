@@ -78,7 +78,7 @@ function call(caller, options) {
   return settle(() => CALLERS[caller](options));
 }
 
-/** A signal that aborts `afterMs` after the call starts (0: already aborted). */
+/** A signal that aborts `afterMs` from now (0: already aborted). */
 function abortingSignal(afterMs) {
   const controller = new AbortController();
   if (afterMs === 0) controller.abort();
@@ -143,6 +143,8 @@ async function memoryRun({ base, tenant, anonymousToken, calls, warmup, tag }) {
   const confirmers = callers.filter((name) => name.endsWith("confirmOptIn"));
   const resenders = callers.filter((name) => name.endsWith("resendActivation"));
   const pick = (list, i) => list[Math.floor(i / 8) % list.length];
+  // Success (confirm, resend), bad request, server error, timeout, abort in
+  // flight, abort before sending, invalid input.
   const kinds = [
     async (i) => {
       const token = `${tag}-ok-${i}`;
