@@ -8,12 +8,13 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
-import { extname, join } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { chromium } from "playwright-core";
-import { browserEntry, measure } from "./size.mjs";
+import { build } from "vite";
+import { browserEntry, compressedSizes, measure } from "./size.mjs";
 
 const { SANDBOX_URL } = process.env;
 assert.ok(SANDBOX_URL, "run through scripts/bench.sh, which starts the sandbox");
@@ -82,6 +83,35 @@ async function freshTokens(count) {
     );
   }
   return tokens;
+}
+
+// ---- Sizes as a storefront ships them ---------------------------------------------
+
+/**
+ * What a Vite production build of a page that imports `entry` emits: the
+ * JavaScript (bundled, minified) and the wasm, summed by kind.
+ */
+async function viteBuildSizes(entry) {
+  const root = mkdtempSync(join(os.tmpdir(), "bench-vite-"));
+  try {
+    writeFileSync(join(root, "index.html"), '<!doctype html><script type="module" src="./main.js"></script>\n');
+    writeFileSync(
+      join(root, "main.js"),
+      `import { confirmOptIn, resendActivation } from ${JSON.stringify(resolve(entry))};\n` +
+        "window.optIn = { confirmOptIn, resendActivation };\n",
+    );
+    const { output } = await build({ root, configFile: false, logLevel: "silent", build: { write: false } });
+    const sizes = { js: { raw: 0, gzip: 0, brotli: 0 }, wasm: { raw: 0, gzip: 0, brotli: 0 } };
+    for (const file of output) {
+      const kind = file.fileName.endsWith(".js") ? "js" : file.fileName.endsWith(".wasm") ? "wasm" : undefined;
+      if (!kind) continue;
+      const measured = compressedSizes(Buffer.from(file.type === "chunk" ? file.code : file.source));
+      for (const key of Object.keys(measured)) sizes[kind][key] += measured[key];
+    }
+    return sizes;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 // ---- A static server for the init measurements ------------------------------------
@@ -296,6 +326,8 @@ const options = { tenant: TENANT, anonymousToken, baseUrl: SANDBOX_URL };
 console.log("[bench] sizes");
 const librarySize = measure(browserEntry("pkg"));
 const baselineSize = measure("bench/web/baseline.js");
+const libraryBuilt = await viteBuildSizes(browserEntry("pkg"));
+const baselineBuilt = await viteBuildSizes("bench/web/baseline.js");
 
 console.log("[bench] init");
 const assets = await immutableServer();
@@ -434,7 +466,20 @@ ${row(["", "raw", "gzip -9", "brotli -11"])}
 ${row(["---", "---:", "---:", "---:"])}
 ${sizeRows.join("\n")}
 
-Library files:
+The same, as a storefront ships it: a Vite production build of a page that imports
+\`confirmOptIn\` and \`resendActivation\` (JavaScript bundled and minified, wasm emitted as an asset).
+
+${row(["", "raw", "gzip -9", "brotli -11"])}
+${row(["---", "---:", "---:", "---:"])}
+${[
+  ["library: wasm", libraryBuilt.wasm],
+  ["library: JavaScript", libraryBuilt.js],
+  ["baseline: JavaScript", baselineBuilt.js],
+]
+  .map(([what, s]) => row([what, fmt(s.raw), fmt(s.gzip), fmt(s.brotli)]))
+  .join("\n")}
+
+Library files as packaged:
 
 ${row(["file", "raw", "gzip -9", "brotli -11"])}
 ${row(["---", "---:", "---:", "---:"])}
