@@ -1,7 +1,8 @@
-// The memory workload shared by memory.test.mjs (a short run in `make test`)
-// and memory-bench.mjs (the full run for `make bench`): sequential calls in one
-// page cycling through success, error, timeout and abort, measuring the wasm
-// instance after a warm-up and at the end.
+// The memory workload of memory.test.mjs (a short run in `make test`) and of
+// `make bench` (bench/memory.mjs, 10,000 calls): sequential calls in one page
+// cycling through success, error, timeout and abort, measuring the wasm
+// instance after a warm-up and at the end. Needs the sandbox serving the lab
+// page (--static-dir tests/hardening/lab).
 import { API_URL, TENANT, anonymousToken, launchBrowser, openLab, unique } from "./harness.mjs";
 
 /** Growth allowed after the warm-up, by measure. */

@@ -1,5 +1,5 @@
 // A short run of the memory workload (memory.mjs) in `make test`; the full
-// 10,000 calls run in `make bench` (memory-bench.mjs).
+// 10,000 calls run in `make bench` (bench/memory.mjs).
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 
