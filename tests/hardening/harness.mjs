@@ -122,7 +122,7 @@ export async function openLab(browser) {
     consumeToken: (url) => page.evaluate((u) => window.lab.consumeToken(u), url),
     memoryRun: (options) => page.evaluate((o) => window.lab.memoryRun(o), options),
   };
-  return { context, page, observer, lab };
+  return { observer, lab };
 }
 
 // ---- The sandbox ---------------------------------------------------------------
