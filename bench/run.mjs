@@ -1,8 +1,9 @@
 // `make bench`: the library against a hand-written JavaScript baseline
 // (bench/web/baseline.js), side by side in one run of headless Chromium,
 // against the sandbox on 127.0.0.1. Writes bench/RESULTS.md.
-//   scripts/bench.sh   (runs bench/memory.mjs, then this with its JSON output,
-//                       against a sandbox serving bench/web/ and pkg/)
+//   node bench/run.mjs MEMORY_JSON PKG_DIR
+// as scripts/bench.sh runs it: with bench/memory.mjs's output, against a
+// sandbox serving bench/web/ at / and PKG_DIR (a copy of pkg/) at /pkg/.
 // BENCH_QUICK=1 divides every count by 10, to try the benchmark out: it prints
 // the report without writing it.
 import assert from "node:assert/strict";
@@ -18,8 +19,10 @@ import { browserEntry, compressedSizes, measure } from "./size.mjs";
 
 const { SANDBOX_URL } = process.env;
 assert.ok(SANDBOX_URL, "run through scripts/bench.sh, which starts the sandbox");
+const [memoryJson, PKG_DIR] = process.argv.slice(2);
+assert.ok(memoryJson && PKG_DIR, "usage: node bench/run.mjs MEMORY_JSON PKG_DIR");
 // The hardening workload's memory measures, from bench/memory.mjs.
-const workload = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const workload = JSON.parse(readFileSync(memoryJson, "utf8"));
 const QUICK = process.env.BENCH_QUICK === "1";
 const scaled = (n) => (QUICK ? Math.ceil(n / 10) : n);
 const COUNTS = {
@@ -127,7 +130,7 @@ async function immutableServer() {
   const server = createServer((request, response) => {
     const path = new URL(request.url, "http://localhost").pathname;
     const file = path.startsWith("/pkg/")
-      ? join("pkg", path.slice("/pkg/".length))
+      ? join(PKG_DIR, path.slice("/pkg/".length))
       : join("bench/web", path === "/" ? "index.html" : path);
     let body;
     try {
@@ -324,9 +327,9 @@ const { access_token: anonymousToken } = await sandbox("/sandbox/anonymous-token
 const options = { tenant: TENANT, anonymousToken, baseUrl: SANDBOX_URL };
 
 console.log("[bench] sizes");
-const librarySize = measure(browserEntry("pkg"));
+const librarySize = measure(browserEntry(PKG_DIR));
 const baselineSize = measure("bench/web/baseline.js");
-const libraryBuilt = await viteBuildSizes(browserEntry("pkg"));
+const libraryBuilt = await viteBuildSizes(browserEntry(PKG_DIR));
 const baselineBuilt = await viteBuildSizes("bench/web/baseline.js");
 
 console.log("[bench] init");
