@@ -405,7 +405,7 @@ const memoryGrowthBytes = workload.growth.memoryBytes;
 const checks = [
   [
     `wasm + JavaScript the browser loads ≤ ${TARGETS.gzipBytes / 1000} KB gzip`,
-    `${librarySize.total.gzip} bytes`,
+    `${fmt(librarySize.total.gzip)} bytes`,
     librarySize.total.gzip <= TARGETS.gzipBytes,
   ],
   [
@@ -507,7 +507,7 @@ ${row(["warm cache, revalidated", ms(init.library.revalidated), ms(init.baseline
 
 ## Latency
 
-${COUNTS.latencyCalls} sequential \`confirmOptIn\` calls per side, each with a fresh token, taking
+${fmt(COUNTS.latencyCalls)} sequential \`confirmOptIn\` calls per side, each with a fresh token, taking
 turns (library, baseline, library, …) after ${COUNTS.warmupCalls} warm-up calls each; ms per call.
 Chromium coarsens \`performance.now()\` to 0.1 ms in pages that are not cross-origin isolated.
 
@@ -528,7 +528,7 @@ ${row(["µs per call", cpu.library.toFixed(1), cpu.baseline.toFixed(1), (cpu.lib
 
 ## Throughput
 
-${COUNTS.concurrentCalls} concurrent \`confirmOptIn\` calls (distinct tokens), started together; time until
+${fmt(COUNTS.concurrentCalls)} concurrent \`confirmOptIn\` calls (distinct tokens), started together; time until
 all have settled, median of ${COUNTS.throughputRounds} rounds per side (sides alternating). Every call of every
 round confirmed its token. Chromium sends at most 6 at a time over HTTP/1.1.
 
