@@ -1,18 +1,22 @@
 // The package's types. Options, results and errors are generated from the Rust
-// structs (emporix_optin.d.ts); only the functions written in JavaScript are
-// declared here.
+// structs (emporix_optin.d.ts); only what is written in JavaScript is declared
+// by hand: the functions below and `OptInClient` (client.d.ts).
 import type { OptInError } from "./emporix_optin.js";
 
 export type {
+  CallOptions,
   ClientOptions,
   ConfirmOptInOptions,
   CustomerToken,
   ErrorCode,
   ErrorDetail,
   ErrorFields,
+  OptInClientConfig,
   OptInError,
   ResendActivationOptions,
 } from "./emporix_optin.js";
+
+export { OptInClient, type OptInClientInit } from "./client.js";
 
 // Same signatures as the wasm exports; the package wraps them to load the wasm
 // module on first use.

@@ -3,3 +3,4 @@
 export { init, confirmOptIn, resendActivation } from "./wasm.js";
 export { isOptInError } from "./error.js";
 export { readOptInToken, consumeOptInToken } from "./link.js";
+export { OptInClient } from "./client.js";

@@ -12,10 +12,13 @@ const { PACKAGE_TARBALL, REPO_DIR } = process.env;
 if (!PACKAGE_TARBALL || !REPO_DIR) throw new Error("run through scripts/test-package.sh");
 const PKG_DIR = join(REPO_DIR, "pkg");
 
-// What a storefront installs: the entries, the wasm-bindgen glue and its
-// types, the wasm, and the manifest and README.
+// What a storefront installs: the entries, the hand-written modules and
+// declarations, the wasm-bindgen glue and its types, the wasm, and the
+// manifest and README.
 const EXPECTED_FILES = [
   "README.md",
+  "client.d.ts",
+  "client.js",
   "emporix_optin.d.ts",
   "emporix_optin.js",
   "emporix_optin_bg.wasm",

@@ -20,6 +20,7 @@ import { clientOptions, pendingCustomer } from "../support/sandbox.mjs";
 
 test("exports exactly the documented API", () => {
   assert.deepEqual(Object.keys(optin).sort(), [
+    "OptInClient",
     "confirmOptIn",
     "consumeOptInToken",
     "init",
