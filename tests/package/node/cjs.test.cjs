@@ -3,12 +3,13 @@
 const assert = require("node:assert/strict");
 const { test } = require("node:test");
 const optin = require("emporix-optin");
-const { clientOptions, pendingCustomer } = require("../support/sandbox.mjs");
+const { clientConfig, clientOptions, pendingCustomer } = require("../support/sandbox.mjs");
 
 test("require() gives the same module as import", async () => {
   const imported = await import("emporix-optin");
   assert.deepEqual(Object.keys(optin), Object.keys(imported));
   assert.equal(optin.confirmOptIn, imported.confirmOptIn);
+  assert.equal(optin.OptInClient, imported.OptInClient);
 });
 
 test("confirmOptIn and resendActivation work from CommonJS", async () => {
@@ -22,4 +23,11 @@ test("confirmOptIn and resendActivation work from CommonJS", async () => {
     assert.equal(error.code, "bad_request");
     return true;
   });
+});
+
+test("OptInClient works from CommonJS", async () => {
+  const client = new optin.OptInClient(await clientConfig());
+  const { token, email } = await pendingCustomer();
+  assert.equal(typeof (await client.confirmOptIn(token)).access_token, "string");
+  assert.equal(await client.resendActivation(email), undefined);
 });

@@ -1,9 +1,10 @@
 // The checks every browser consumer must pass, whatever built or served it:
-// lazy loading, both calls, errors, and the same in a module worker.
+// lazy loading, both calls, OptInClient, errors, and the same in a module
+// worker.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { call, openPage, startWorker } from "./chromium.mjs";
-import { clientOptions, pendingCustomer, requestsMentioning } from "./sandbox.mjs";
+import { call, newClient, openPage, startWorker } from "./chromium.mjs";
+import { clientConfig, clientOptions, pendingCustomer, requestsMentioning, unique } from "./sandbox.mjs";
 
 /**
  * Checks the page that `page()` names, as `{ browser, url }` (called once the
@@ -90,6 +91,36 @@ export function browserConsumerSuite(page) {
     await page.close();
   });
 
+  test("OptInClient: constructing loads nothing; with a client id it logs in and confirms", async () => {
+    const { page, wasmRequests, errors } = await open();
+    await newClient(page, await clientConfig());
+    assert.deepEqual(wasmRequests, [], "the constructor needs no wasm");
+    const { token, email } = await pendingCustomer(unique("client"));
+
+    const { value: customer } = await call(page, "client.confirmOptIn", token);
+    assert.equal(typeof customer.access_token, "string");
+    assert.equal(wasmRequests.length, 1);
+    const [confirm] = await requestsMentioning(token);
+    assert.match(confirm.authorization, /^Bearer ./, "with the token from the login");
+    const { error } = await call(page, "client.confirmOptIn", token);
+    assert.equal(error.isOptInError, true);
+    assert.equal(error.code, "bad_request");
+    const resent = await call(page, "client.resendActivation", email);
+    assert.equal(resent.error, undefined);
+    assert.equal(resent.value, undefined);
+
+    const thrown = await page.evaluate(() => {
+      try {
+        new window.optin.OptInClient({ tenant: "pkgshop" });
+      } catch (error) {
+        return { name: error.name, code: error.code, field: error.field };
+      }
+    });
+    assert.deepEqual(thrown, { name: "OptInError", code: "invalid_input", field: "clientId" });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("works the same in a dedicated module worker", async () => {
     const { page, errors } = await open();
     const worker = await startWorker(page);
@@ -104,6 +135,11 @@ export function browserConsumerSuite(page) {
     const resent = await call(worker, "resendActivation", { ...options, email });
     assert.equal(resent.error, undefined);
     assert.deepEqual(await call(worker, "consumeOptInToken"), { value: null }, "no window, no history");
+
+    await newClient(worker, await clientConfig());
+    const other = await pendingCustomer();
+    const confirmed = await call(worker, "client.confirmOptIn", other.token);
+    assert.equal(typeof confirmed.value.access_token, "string", "OptInClient with a client id");
     assert.deepEqual(errors, []);
     await page.close();
   });

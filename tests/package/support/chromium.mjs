@@ -70,17 +70,29 @@ export async function startWorker(page) {
 }
 
 /**
- * Calls the package's export `name` with `args` in a page or worker and
- * resolves to `{ value }` or `{ error }`, the error as a plain object with its
- * own properties, `name`, `message`, and what `instanceof Error` and
+ * Creates `new OptInClient(config)` in a page or worker, as `client` for
+ * `call(target, "client.confirmOptIn", …)`.
+ */
+export function newClient(target, config) {
+  return target.evaluate((config) => {
+    globalThis.client = new globalThis.optin.OptInClient(config);
+  }, config);
+}
+
+/**
+ * Calls the package's export `name` (or, as `client.method`, a method of the
+ * client `newClient` created) with `args` in a page or worker and resolves to
+ * `{ value }` or `{ error }`, the error as a plain object with its own
+ * properties, `name`, `message`, and what `instanceof Error` and
  * `isOptInError` say about it.
  */
 export function call(target, name, ...args) {
   return target.evaluate(
     async ([name, args]) => {
-      const { optin } = globalThis;
+      const { optin, client } = globalThis;
+      const [receiver, method] = name.startsWith("client.") ? [client, name.slice(7)] : [optin, name];
       try {
-        return { value: await optin[name](...args) };
+        return { value: await receiver[method](...args) };
       } catch (error) {
         return {
           error: {

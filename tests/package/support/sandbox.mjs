@@ -49,3 +49,11 @@ export async function requestsMentioning(text) {
 export async function clientOptions() {
   return { tenant: TENANT, anonymousToken: await anonymousToken(), baseUrl: SANDBOX_URL };
 }
+
+/** The config of an `OptInClient` that logs in with the sandbox's client id. */
+export async function clientConfig() {
+  const response = await fetch(`${SANDBOX_URL}/sandbox/info`);
+  if (!response.ok) throw new Error(`GET /sandbox/info: HTTP ${response.status}`);
+  const { clientId } = await response.json();
+  return { tenant: TENANT, clientId, baseUrl: SANDBOX_URL };
+}

@@ -6,3 +6,8 @@ export async function activate(token: string): Promise<string> {
   const customer = await optin.confirmOptIn({ tenant: "myshop", anonymousToken: "anonymous", token });
   return customer.access_token;
 }
+
+export async function activateWithClient(token: string): Promise<string | undefined> {
+  const client = new optin.OptInClient({ tenant: "myshop", clientId: "storefront-client-id" });
+  return (await client.confirmOptIn(token)).refresh_token;
+}

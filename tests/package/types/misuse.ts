@@ -1,6 +1,14 @@
 // Mistakes the declarations must reject. Each `@ts-expect-error` fails the
 // compilation if its line does compile, and each line has one possible error.
-import { confirmOptIn, init, readOptInToken, resendActivation, type CustomerToken, type OptInError } from "emporix-optin";
+import {
+  OptInClient,
+  confirmOptIn,
+  init,
+  readOptInToken,
+  resendActivation,
+  type CustomerToken,
+  type OptInError,
+} from "emporix-optin";
 // @ts-expect-error: wasm-bindgen's own loader is not part of the package's API
 import { initSync } from "emporix-optin";
 
@@ -29,6 +37,32 @@ void confirmOptIn({ tenant, anonymousToken, token, timeoutMs: "15000" });
 void confirmOptIn({ tenant, anonymousToken, token, signal: new AbortController() });
 // @ts-expect-error: no such option
 void confirmOptIn({ tenant, anonymousToken, token, retries: 3 });
+
+// @ts-expect-error: the config is required
+new OptInClient();
+// @ts-expect-error: one of clientId and anonymousToken is required
+new OptInClient({ tenant });
+// @ts-expect-error: clientId and anonymousToken exclude each other
+new OptInClient({ tenant, clientId: "storefront-client-id", anonymousToken });
+// @ts-expect-error: clientId and a token provider exclude each other too
+new OptInClient({ tenant, clientId: "storefront-client-id", anonymousToken: async () => anonymousToken });
+// @ts-expect-error: tenant is required
+new OptInClient({ clientId: "storefront-client-id" });
+// @ts-expect-error: the provider must return a token (or a promise of one)
+new OptInClient({ tenant, anonymousToken: async () => 42 });
+// @ts-expect-error: no such option
+new OptInClient({ tenant, clientId: "storefront-client-id", retries: 3 });
+declare const client: OptInClient;
+// @ts-expect-error: the method takes the token itself, not an options object
+void client.confirmOptIn({ token });
+// @ts-expect-error: the token is required
+void client.confirmOptIn();
+// @ts-expect-error: a call's options are signal and timeoutMs only
+void client.resendActivation("a@example.com", { tenant });
+// @ts-expect-error: resendActivation resolves to nothing
+void (await client.resendActivation("a@example.com")).length;
+// @ts-expect-error: confirmOptIn resolves to a CustomerToken
+void (await client.confirmOptIn(token)).accessToken;
 
 // @ts-expect-error: CustomerToken has no accessToken (the API's deprecated camelCase twin)
 void customer.accessToken;

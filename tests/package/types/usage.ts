@@ -1,18 +1,22 @@
 // Every export, option, result field and error field of the package, with the
 // exact types a storefront developer gets. Compiled, never run.
 import {
+  OptInClient,
   confirmOptIn,
   consumeOptInToken,
   init,
   isOptInError,
   readOptInToken,
   resendActivation,
+  type CallOptions,
   type ClientOptions,
   type ConfirmOptInOptions,
   type CustomerToken,
   type ErrorCode,
   type ErrorDetail,
   type ErrorFields,
+  type OptInClientConfig,
+  type OptInClientInit,
   type OptInError,
   type ResendActivationOptions,
 } from "emporix-optin";
@@ -48,6 +52,28 @@ exactly<typeof init, () => Promise<void>>(true);
 exactly<typeof isOptInError, (value: unknown) => value is OptInError>(true);
 exactly<typeof readOptInToken, (url?: string | URL, param?: string) => string | null>(true);
 exactly<typeof consumeOptInToken, (param?: string) => string | null>(true);
+
+const withClientId = new OptInClient({
+  tenant: "myshop",
+  clientId: "storefront-client-id",
+  baseUrl: "https://api.emporix.io",
+  timeoutMs: 15_000,
+});
+const withToken = new OptInClient({ tenant: "myshop", anonymousToken: "anonymous-access-token" });
+const withProvider = new OptInClient({ tenant: "myshop", anonymousToken: async () => "fresh-token" });
+const withSyncProvider = new OptInClient({ tenant: "myshop", anonymousToken: () => "fresh-token" });
+const callOptions: CallOptions = { signal: new AbortController().signal, timeoutMs: 5_000 };
+
+exactly<OptInClientConfig["tenant"], string>(true);
+exactly<OptInClientConfig["clientId"], string | undefined>(true);
+exactly<OptInClientConfig["anonymousToken"], string | (() => string | PromiseLike<string>) | undefined>(true);
+exactly<OptInClientConfig["baseUrl"], string | undefined>(true);
+exactly<OptInClientConfig["timeoutMs"], number | undefined>(true);
+exactly<CallOptions["signal"], AbortSignal | undefined>(true);
+exactly<CallOptions["timeoutMs"], number | undefined>(true);
+exactly<ConstructorParameters<typeof OptInClient>, [OptInClientInit]>(true);
+exactly<OptInClient["confirmOptIn"], (token: string, options?: CallOptions) => Promise<CustomerToken>>(true);
+exactly<OptInClient["resendActivation"], (email: string, options?: CallOptions) => Promise<void>>(true);
 
 exactly<CustomerToken["access_token"], string>(true);
 exactly<CustomerToken["expires_in"], number | undefined>(true);
@@ -94,7 +120,11 @@ export async function landingPage(): Promise<string> {
     const customer = await confirmOptIn({ ...confirmOptions, token });
     await resendActivation(resendOptions);
     await confirmOptIn(minimal);
-    return customer.access_token;
+    const confirmed = await withClientId.confirmOptIn(token, callOptions);
+    await withToken.resendActivation("shopper@example.com");
+    await withProvider.confirmOptIn(token);
+    await withSyncProvider.resendActivation("shopper@example.com", { timeoutMs: 1_000 });
+    return customer.access_token + confirmed.access_token;
   } catch (error) {
     if (!isOptInError(error)) throw error;
     const asError: Error = error;
