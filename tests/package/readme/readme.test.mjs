@@ -1,10 +1,11 @@
 // The README shipped in the package: every code example type-checks against
 // the installed package (the HTML one also runs in Chromium), and the API
 // reference covers every export, option, result field, error field and error
-// code that the declarations have.
+// code that the declarations have. The repository's own README.md, which
+// shows the package too, must have examples that type-check as well.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -17,15 +18,39 @@ const here = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
 const installed = join(here, "node_modules/emporix-optin");
 const readme = await readFile(join(installed, "README.md"), "utf8");
 const manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8"));
+// This folder is tests/package/readme/ in the repository, and its copy
+// test-output/package/readme/ when the tests run: the root is three up.
+const repositoryReadme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
 
-/** The fenced code blocks, with their language and the README line they start on. */
-const blocks = [...readme.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((match) => ({
-  lang: match[1],
-  code: match[2],
-  line: readme.slice(0, match.index).split("\n").length,
-}));
+/** The fenced code blocks of `markdown`, with their language and the line they start on. */
+const codeBlocks = (markdown) =>
+  [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((match) => ({
+    lang: match[1],
+    code: match[2],
+    line: markdown.slice(0, match.index).split("\n").length,
+  }));
+const blocks = codeBlocks(readme);
 const byLang = (lang) => blocks.filter((block) => block.lang === lang);
 const html = byLang("html");
+
+/**
+ * Writes the JavaScript and TypeScript `examples` into `dir`, and type-checks
+ * them with the tsc `project` that includes that folder.
+ */
+async function typecheck(examples, dir, project) {
+  await rm(join(here, dir), { recursive: true, force: true });
+  await mkdir(join(here, dir), { recursive: true });
+  for (const { lang, code, name } of examples) {
+    // A script that require()s is CommonJS; everything else is an ES module.
+    const extension = lang === "ts" ? "ts" : code.includes("require(") ? "cjs" : "js";
+    await writeFile(join(here, dir, `${name}.${extension}`), code);
+  }
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const result = spawnSync(process.execPath, [tsc, "--project", join(here, project)], {
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+}
 
 /** `<script type="…">` contents in an HTML example. */
 function scripts(source, type) {
@@ -43,23 +68,24 @@ test("the install command names the package", () => {
 });
 
 test("every JavaScript and TypeScript example type-checks against the package", async () => {
-  const dir = join(here, "examples");
-  await mkdir(dir, { recursive: true });
-  for (const { lang, code, line } of [...byLang("js"), ...byLang("ts")]) {
-    // A script that require()s is CommonJS; everything else is an ES module.
-    const extension = lang === "ts" ? "ts" : code.includes("require(") ? "cjs" : "js";
-    await writeFile(join(dir, `readme-line-${line}.${extension}`), code);
-  }
+  const examples = [...byLang("js"), ...byLang("ts")].map((block) => ({
+    ...block,
+    name: `readme-line-${block.line}`,
+  }));
   for (const [index, { code, line }] of html.entries()) {
     for (const module of scripts(code, "module")) {
-      await writeFile(join(dir, `readme-line-${line}-script-${index}.js`), module);
+      examples.push({ lang: "js", code: module, name: `readme-line-${line}-script-${index}` });
     }
   }
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const result = spawnSync(process.execPath, [tsc, "--project", join(here, "tsconfig.json")], {
-    encoding: "utf8",
-  });
-  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+  await typecheck(examples, "examples", "tsconfig.json");
+});
+
+test("every JavaScript and TypeScript example of the repository's README type-checks too", async () => {
+  const examples = codeBlocks(repositoryReadme)
+    .filter((block) => block.lang === "js" || block.lang === "ts")
+    .map((block) => ({ ...block, name: `repository-readme-line-${block.line}` }));
+  assert.ok(examples.length > 0, "README.md has examples");
+  await typecheck(examples, "repository-examples", "tsconfig.repository.json");
 });
 
 const browser = useChromium();
@@ -96,26 +122,56 @@ test("the API reference covers every export, option, field and error code", asyn
       .filter((node) => ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node))
       .map((node) => [node.name.text, node]),
   );
-  // A table row of the README whose first cell is `name`.
-  const row = (name) => readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+  // A table row of `text` (the whole README by default) whose first cell is `name`.
+  const row = (name, text = readme) =>
+    text.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+  // The README from the heading that starts with `heading` to the next heading.
+  const section = (heading) => {
+    const start = readme.split("\n").findIndex((line) => line.startsWith(heading));
+    assert.ok(start >= 0, `a heading ${heading}`);
+    const lines = readme.split("\n").slice(start);
+    const end = lines.findIndex((line, index) => index > 0 && /^#+ /.test(line));
+    return lines.slice(0, end < 0 ? undefined : end).join("\n");
+  };
 
   const exports = Object.keys(await import("emporix-optin"));
   for (const name of exports) {
     // "### `name(…)`" for functions, "### `new Name(…)`" for classes.
     assert.match(readme, new RegExp(`^### \`(new )?${name}\\(`, "m"), `a section for ${name}`);
   }
+  const client = join(installed, "client.d.ts");
+  const clientSource = ts.createSourceFile(client, await readFile(client, "utf8"), ts.ScriptTarget.Latest);
+  const methods = clientSource.statements
+    .filter((node) => ts.isClassDeclaration(node) && node.name.text === "OptInClient")
+    .flatMap((node) => node.members.filter(ts.isMethodDeclaration))
+    .map((method) => method.name.text);
+  assert.deepEqual(methods, ["confirmOptIn", "resendActivation"]);
+  for (const method of methods) {
+    assert.match(readme, new RegExp(`^#### \`client\\.${method}\\(`, "m"), `a section for ${method}`);
+  }
 
-  for (const name of ["ClientOptions", "ConfirmOptInOptions", "ResendActivationOptions"]) {
+  // Each options type and the section whose table lists its own members.
+  const optionTables = {
+    ClientOptions: "### `confirmOptIn(",
+    ConfirmOptInOptions: "### `confirmOptIn(",
+    ResendActivationOptions: "### `resendActivation(",
+    OptInClientConfig: "### `new OptInClient(",
+    CallOptions: "#### `client.resendActivation(",
+  };
+  for (const [name, heading] of Object.entries(optionTables)) {
+    const table = section(heading);
     for (const member of declarations.get(name).members) {
       const option = member.name.text;
-      const cells = row(option);
-      assert.ok(cells, `a row for option ${option}`);
+      const cells = row(option, table);
+      assert.ok(cells, `a row for option ${name}.${option} under ${heading}`);
       const documented = ts.getJSDocTags(member).find((tag) => tag.tagName.text === "default");
       if (documented) {
         const value = ts.getTextOfJSDocComment(documented.comment).trim();
-        assert.ok(cells.includes(`\`${value}\``), `${option}'s default ${value} in: ${cells}`);
+        // A value is shown as code; a default in words (with code in it) as it is.
+        const shown = value.includes("`") ? value : `\`${value}\``;
+        assert.ok(cells.includes(shown), `${name}.${option}'s default ${value} in: ${cells}`);
       }
-      assert.equal(cells.includes("| required |"), !member.questionToken, `${option} required?`);
+      assert.equal(cells.includes("| required |"), !member.questionToken, `${name}.${option} required?`);
     }
   }
 
