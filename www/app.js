@@ -5,13 +5,7 @@
 // and offers a new link when this one no longer works. Plain DOM, no framework;
 // whatever the server sends is inserted with textContent, and the token is
 // never logged or put anywhere but the confirm request.
-import {
-  confirmOptIn,
-  consumeOptInToken,
-  init,
-  isOptInError,
-  resendActivation,
-} from "/pkg/index.js";
+import { OptInClient, consumeOptInToken, init, isOptInError } from "/pkg/index.js";
 
 // ---- Configuration ---------------------------------------------------------
 
@@ -64,63 +58,19 @@ async function loadConfig() {
   return config;
 }
 
-// ---- Anonymous access token ------------------------------------------------
+// ---- The Emporix client ----------------------------------------------------
 
 // Emporix's opt-in endpoints take an anonymous access token. A storefront often
-// holds one in its session already (config `anonymousToken`); otherwise the page
-// requests its own with the storefront's public client id and keeps it until
-// shortly before it expires.
-let anonymous = null;
+// holds one in its session already (config `anonymousToken`); otherwise the
+// client logs in with the storefront's public client id, keeps the token in
+// memory and renews it, and retries a call once if Emporix rejects the token.
+let client;
 
-async function getAnonymousToken({ renew = false } = {}) {
-  if (config.anonymousToken) return config.anonymousToken;
-  if (!renew && anonymous && Date.now() < anonymous.renewAt) return anonymous.token;
-  const url = new URL(`${config.baseUrl}/customerlogin/auth/anonymous/login`);
-  url.search = new URLSearchParams({ tenant: config.tenant, client_id: config.clientId });
-  let response;
-  try {
-    response = await fetch(url, { cache: "no-store" });
-  } catch {
-    throw pageError("network");
-  }
-  if (response.status === 429) {
-    throw pageError("rate_limited", retryAfterSeconds(response.headers.get("Retry-After")));
-  }
-  if (response.status >= 500) throw pageError("server_error");
-  if (!response.ok) {
-    throw new ConfigError(
-      `Emporix refused the anonymous login (HTTP ${response.status}): check \`tenant\` and \`clientId\`.`,
-    );
-  }
-  const body = await response.json().catch(() => ({}));
-  if (typeof body.access_token !== "string") throw pageError("invalid_response");
-  const lifetime = Number.isFinite(body.expires_in) ? body.expires_in : 0;
-  anonymous = { token: body.access_token, renewAt: Date.now() + (lifetime - 60) * 1000 };
-  return anonymous.token;
-}
-
-/** An error with an `OptInError` code, so the page handles both alike. */
-function pageError(code, retryAfter) {
-  return Object.assign(new Error(code), { code, retryAfter });
-}
-
-/** `Retry-After` in seconds; the HTTP-date form is left to the fallback wait. */
-function retryAfterSeconds(header) {
-  return /^\d+$/.test(header ?? "") ? Number(header) : undefined;
-}
-
-/**
- * Runs `call` with an anonymous token and, if Emporix rejects that token (it
- * expired while the page stood open), once more with a new one. A rejected
- * token never reaches the opt-in token, so the retry cannot use it up twice.
- */
-async function withAnonymousToken(call) {
-  try {
-    return await call(await getAnonymousToken());
-  } catch (error) {
-    if (config.anonymousToken || !isOptInError(error) || error.code !== "unauthorized") throw error;
-    return call(await getAnonymousToken({ renew: true }));
-  }
+function createClient() {
+  const credentials = config.anonymousToken
+    ? { anonymousToken: config.anonymousToken }
+    : { clientId: config.clientId };
+  return new OptInClient({ tenant: config.tenant, baseUrl: config.baseUrl, ...credentials });
 }
 
 // ---- Page states -----------------------------------------------------------
@@ -210,26 +160,21 @@ function duration(totalSeconds) {
 
 // Taken from the address bar at start; dropped once Emporix has accepted or rejected it.
 let token = null;
-// One request per token however often the button is pressed: it works only once.
-let confirming = false;
 
+// The token works only once. The button is disabled while the call runs, and
+// concurrent calls for one token share a single request in the library, so a
+// double click cannot use it up.
 async function activate(button) {
-  if (confirming) return;
-  confirming = true;
   setBusy(button, true);
   announce("Activating your account…");
   try {
-    const session = await withAnonymousToken((anonymousToken) =>
-      confirmOptIn({ tenant: config.tenant, baseUrl: config.baseUrl, anonymousToken, token }),
-    );
+    const session = await client.confirmOptIn(token);
     token = null;
     setBusy(button, false);
     showActivated(session);
   } catch (error) {
     setBusy(button, false);
     confirmFailed(error);
-  } finally {
-    confirming = false;
   }
 }
 
@@ -283,7 +228,14 @@ const UNUSABLE_LINK = [
 ];
 
 function confirmFailed(error) {
-  if (error instanceof ConfigError || (error?.code === "invalid_input" && error.field !== "token")) {
+  if (error?.code === "unauthorized") {
+    // Refused even after the client's retry with a fresh token: the setup is wrong.
+    showConfigError(
+      new ConfigError("Emporix refused the page's anonymous access: check `tenant` and `clientId` (or `anonymousToken`)."),
+    );
+    return;
+  }
+  if (error?.code === "invalid_input" && error.field !== "token") {
     showConfigError(error);
     return;
   }
@@ -348,9 +300,7 @@ async function sendNewLink(event) {
   rememberEmail(email);
   setBusy(button, true);
   try {
-    await withAnonymousToken((anonymousToken) =>
-      resendActivation({ tenant: config.tenant, baseUrl: config.baseUrl, anonymousToken, email }),
-    );
+    await client.resendActivation(email);
     setBusy(button, false);
     // Emporix answers the same whether or not the address has an account waiting.
     showFeedback(form, `If ${email} is waiting for activation, a new link is on its way. Check your inbox.`);
@@ -436,12 +386,13 @@ async function signUp(event) {
   const button = $("button[type=submit]", form);
   button.disabled = true;
   try {
+    // Signing up is the storefront's business, not the library's: the sandbox
+    // hands out the anonymous token it needs.
+    const anonymous = await fetch(`${config.baseUrl}/sandbox/anonymous-token`, { method: "POST" });
+    const { access_token } = await anonymous.json();
     const response = await fetch(`${config.baseUrl}/customer/${config.tenant}/signup`, {
       method: "POST",
-      headers: {
-        Authorization: `Bearer ${await getAnonymousToken()}`,
-        "Content-Type": "application/json",
-      },
+      headers: { Authorization: `Bearer ${access_token}`, "Content-Type": "application/json" },
       // The test customer never signs in with a password on this page.
       body: JSON.stringify({ email: input.value, password: crypto.randomUUID() }),
     });
@@ -530,6 +481,7 @@ function outboxItem(mail) {
 async function start() {
   try {
     config = await loadConfig();
+    client = createClient();
   } catch (error) {
     showConfigError(error);
     return;

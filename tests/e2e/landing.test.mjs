@@ -338,3 +338,17 @@ test("a broken setting is reported on the page, not in the console", async () =>
     await screenshot(page, "14-config-error");
   });
 });
+
+test("a client id Emporix refuses is reported as a setup problem, and the token stays unused", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("refused");
+    secrets.add(token);
+    const link = new URL(await registerOptIn({ email: uniqueEmail(), token }));
+    link.searchParams.set("clientId", "unknown-client");
+    await page.goto(link.href);
+    await activate(page).click();
+    await heading(page, "This page is not set up correctly");
+    await page.getByText("Emporix refused the page's anonymous access").waitFor();
+    assert.equal((await confirmRequests(token)).length, 0);
+  });
+});
