@@ -112,18 +112,10 @@ pub fn grant(response: &RawResponse) -> Result<Grant, OptInError> {
     if response.status == 400 {
         return Err(OptInError::UnexpectedStatus {
             status: 400,
-            body: kept_body(response.text).to_owned(),
+            body: response::truncate(response.text, MAX_KEPT_BODY).to_owned(),
         });
     }
     response::confirm_opt_in(response).map(Grant::from)
-}
-
-fn kept_body(text: &str) -> &str {
-    let mut end = text.len().min(MAX_KEPT_BODY);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 /// What to do for the next call.

@@ -49,7 +49,12 @@ impl BaseUrl {
         if rest.contains(['?', '#']) {
             return invalid("must not have a query (?) or fragment (#)");
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        // Checked splitting and slicing throughout: a slice that might panic
+        // links the panic message's Unicode tables into the wasm.
+        let (authority, path) = rest
+            .find('/')
+            .and_then(|slash| rest.split_at_checked(slash))
+            .unwrap_or((rest, ""));
         if authority.contains('@') {
             return invalid("must not contain credentials (user:password@)");
         }
@@ -100,7 +105,8 @@ impl Default for BaseUrl {
 fn strip_prefix_ignore_case<'a>(input: &'a str, prefix: &str) -> Option<&'a str> {
     let head = input.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
-        .then(|| &input[prefix.len()..])
+        .then(|| input.get(prefix.len()..))
+        .flatten()
 }
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), OptInError> {
@@ -109,8 +115,10 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), OptInError> {
         let Some(end) = authority.find(']') else {
             return invalid("has an unterminated [IPv6] host");
         };
-        let (host, after) = authority.split_at(end + 1);
-        let inner = &host[1..host.len() - 1];
+        let Some((host, after)) = authority.split_at_checked(end + 1) else {
+            return invalid("has an invalid [IPv6] host");
+        };
+        let inner = host.get(1..host.len() - 1).unwrap_or_default();
         if inner.is_empty()
             || !inner
                 .bytes()
@@ -162,7 +170,13 @@ fn is_valid_host_name(host: &str) -> bool {
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         })
         && !host.starts_with('.')
-        && !host.contains("..")
+        && !has_double_dot(host)
+}
+
+/// Whether `text` contains `..`, compared as bytes (`str::contains` with a
+/// string pattern would link its searcher's panic paths into the wasm).
+pub(crate) fn has_double_dot(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| pair == b"..")
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -197,16 +197,21 @@ fn non_empty_string(value: Option<&Json>) -> Option<String> {
     string(value).filter(|s| !s.is_empty())
 }
 
-/// A whole number, given as a JSON number or a numeric string.
+/// A whole number, given as a JSON number or a string of digits.
+///
+/// Strings are parsed as integers, not as `f64`: the spec types these fields as
+/// int32, and `f64` parsing would link ~15 KB (gzip) of float-parsing tables
+/// into the wasm for no real input (see bench/SIZE.md).
 fn integer(value: Option<&Json>) -> Option<i64> {
-    let number = match value? {
-        Json::Number(n) => *n,
-        Json::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    // Only exactly representable whole numbers; `as` would saturate silently.
-    (number.is_finite() && number.fract() == 0.0 && number.abs() <= 9_007_199_254_740_991.0)
-        .then_some(number as i64)
+    const MAX_SAFE: i64 = 9_007_199_254_740_991;
+    match value? {
+        // Only exactly representable whole numbers; `as` would saturate silently.
+        Json::Number(n) => {
+            (n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE as f64).then_some(*n as i64)
+        }
+        Json::String(s) => s.trim().parse::<i64>().ok().filter(|n| n.abs() <= MAX_SAFE),
+        _ => None,
+    }
 }
 
 /// A boolean, given as a JSON boolean or the string `"true"`/`"false"`.

@@ -79,7 +79,9 @@ fn error(operation: Operation, response: &RawResponse) -> OptInError {
     }
 }
 
-fn truncate(text: &str, max: usize) -> &str {
+/// The longest prefix of `text` of at most `max` bytes that ends on a
+/// character boundary.
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
@@ -87,7 +89,9 @@ fn truncate(text: &str, max: usize) -> &str {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    &text[..end]
+    // `get` rather than `&text[..end]`: a slice that might panic links the
+    // panic message's Unicode tables into the wasm.
+    text.get(..end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ pub fn email(value: &str) -> Result<&str, OptInError> {
     if domain.is_empty()
         || domain.starts_with('.')
         || domain.ends_with('.')
-        || domain.contains("..")
+        || crate::base_url::has_double_dot(domain)
         || domain.contains(['@', '[', ']', '(', ')', ',', ';', ':', '<', '>', '"', '\\'])
     {
         return invalid("must have a valid domain after the @");
