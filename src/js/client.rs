@@ -20,30 +20,23 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortSignal, Response};
+use web_sys::AbortSignal;
 
 use super::api::customer_token_to_js;
 use super::dedupe::{self, Call, Failure, Flight};
 use super::fetch;
-use super::value::{self, Fields, Properties};
+use super::value::Fields;
 use crate::anonymous::{self, AnonymousLogin, Grant, Next, Session};
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
 use crate::request::{ApiRequest, Target};
-use crate::response::{self, RawResponse};
+use crate::response;
 use crate::validate;
-
-#[wasm_bindgen]
-extern "C" {
-    // The global `fetch`, for the login and refresh (see `fetch_grant`).
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-}
 
 /// Configuration of an `OptInClient`: the tenant, and exactly one of
 /// `clientId` and `anonymousToken`.
@@ -357,7 +350,7 @@ async fn send_with(
     bearer: &str,
     call: &Call,
 ) -> Result<fetch::Exchange, OptInError> {
-    fetch::send(request, bearer, call.limits()?)
+    fetch::send(request, Some(bearer), call.limits()?)
         .await
         .map_err(|error| call.restate(error))
 }
@@ -452,7 +445,7 @@ impl Renewable {
                 if let Some((session, refresh_token)) = refresh {
                     let requested_at = js_sys::Date::now();
                     let request = login.refresh(operation, &refresh_token);
-                    match limit.bound(fetch_grant(&request)).await? {
+                    match fetch_grant(&request, &limit).await {
                         Ok(grant) => return Ok(session.refreshed(grant, requested_at)),
                         // Refused (revoked, or expired early): log in again.
                         Err(OptInError::Unauthorized { .. }) => {}
@@ -460,7 +453,7 @@ impl Renewable {
                     }
                 }
                 let requested_at = js_sys::Date::now();
-                let grant = limit.bound(fetch_grant(&login.login(operation))).await??;
+                let grant = fetch_grant(&login.login(operation), &limit).await?;
                 Ok(Session::granted(grant, requested_at))
             }
         }
@@ -501,42 +494,9 @@ async fn ask(provider: &Function, limit: &Call) -> Result<String, Failure> {
     Ok(token)
 }
 
-/// Sends a login or refresh `request`, which unlike the opt-in calls carries
-/// no `Authorization` header.
-async fn fetch_grant(request: &ApiRequest) -> Result<Grant, OptInError> {
-    let network = || OptInError::Network {
-        origin: request.origin.clone(),
-    };
-    let init = Properties::default()
-        .object(
-            "headers",
-            Properties::default().text("Accept", "application/json"),
-        )
-        // Same policy as the opt-in calls (see `fetch`).
-        .text("redirect", "error")
-        .text("cache", "no-store")
-        .text("credentials", "omit")
-        .text("referrerPolicy", "no-referrer")
-        .to_object();
-    let sent = global_fetch(&request.url, &init).map_err(|_| network())?;
-    let response: Response = JsFuture::from(sent)
-        .await
-        .map_err(|_| network())?
-        .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(|_| network())?)
-        .await
-        .map_err(|_| network())?
-        .as_string()
-        .unwrap_or_default();
-    let json = js_sys::JSON::parse(&text)
-        .ok()
-        .and_then(|parsed| value::json(&parsed));
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    anonymous::grant(&RawResponse {
-        status: response.status(),
-        retry_after: retry_after.as_deref(),
-        text: &text,
-        json: json.as_ref(),
-        now_unix_secs: js_sys::Date::now() / 1000.0,
-    })
+/// Sends a login or refresh `request` (no `Authorization` header) within
+/// `limit`, and decodes the grant.
+async fn fetch_grant(request: &ApiRequest, limit: &Call) -> Result<Grant, OptInError> {
+    let exchange = fetch::send(request, None, limit.limits()?).await?;
+    anonymous::grant(&exchange.raw())
 }

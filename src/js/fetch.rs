@@ -74,10 +74,12 @@ impl Exchange {
     }
 }
 
-/// Sends `request` with `Authorization: Bearer {bearer}` and reads the whole response.
+/// Sends `request` — with `Authorization: Bearer {bearer}` when a bearer is
+/// given (the anonymous login and refresh carry none) — and reads the whole
+/// response.
 pub(crate) async fn send(
     request: &ApiRequest,
-    bearer: &str,
+    bearer: Option<&str>,
     limits: Limits<'_>,
 ) -> Result<Exchange, OptInError> {
     let timeout = || OptInError::Timeout {
@@ -133,12 +135,11 @@ pub(crate) async fn send(
 }
 
 /// The `fetch` options for `request`.
-fn init(request: &ApiRequest, bearer: &str, signal: &AbortSignal) -> Object {
-    let mut authorization = String::from("Bearer ");
-    authorization.push_str(bearer);
+fn init(request: &ApiRequest, bearer: Option<&str>, signal: &AbortSignal) -> Object {
+    let authorization = bearer.map(|bearer| ["Bearer ", bearer].concat());
     let headers = Properties::default()
         .text("Accept", "application/json")
-        .text("Authorization", authorization.as_str())
+        .text("Authorization", authorization.as_deref())
         .text(
             "Content-Type",
             request.body.as_ref().map(|_| "application/json"),
