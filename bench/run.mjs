@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
 import { extname, join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/support/chromium.mjs";
 import { build } from "vite";
 import { browserEntry, compressedSizes, measure } from "./size.mjs";
 
@@ -152,19 +152,7 @@ async function immutableServer() {
 
 // ---- The browser ------------------------------------------------------------------
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const browser = await launchChromium();
 
 const pageErrors = [];
 

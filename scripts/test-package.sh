@@ -21,6 +21,8 @@ out=test-output/package
 rm -rf "$out"
 mkdir -p "$out"
 cp -R tests/package/. "$out/"
+# The consumers share the repository's Chromium launcher (tests/support/).
+mkdir -p test-output/support && cp tests/support/*.mjs test-output/support/
 for manifest in "$out"/*/package.json; do
   project="$(dirname "$manifest")"
   echo "[test-package] installing the tarball into $project"

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../support/chromium.mjs";
 
 // Set by scripts/with-sandbox.sh, which scripts/test-e2e.sh runs these tests under.
 export const { SANDBOX_URL, CLOSED_URL } = process.env;
@@ -17,19 +17,7 @@ const SCREENSHOTS = new URL("../../test-output/e2e/", import.meta.url);
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  return launchChromium();
 }
 
 /**

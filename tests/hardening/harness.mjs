@@ -3,7 +3,7 @@
 // reports, the sandbox's own endpoints, and the secret-leak check.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../support/chromium.mjs";
 
 // Started by scripts/test-hardening.sh (through scripts/with-sandbox.sh).
 export const API_URL = process.env.SANDBOX_URL;
@@ -15,19 +15,7 @@ export const PORT = new URL(API_URL).port;
 export const TENANT = "testshop";
 
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  return launchChromium();
 }
 
 /** A string no other test uses. */

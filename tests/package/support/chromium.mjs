@@ -1,22 +1,11 @@
 // Headless Debian Chromium through playwright-core (no browser downloads).
 import { after, before } from "node:test";
-import { chromium } from "playwright-core";
+// scripts/test-package.sh copies tests/support/ beside its copy of this
+// folder, so this relative path holds in the copy too.
+import { launchChromium as launch } from "../../support/chromium.mjs";
 
 function launchChromium() {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-    timeout: 30_000,
-  });
+  return launch({ timeout: 30_000 });
 }
 
 /**
