@@ -5,15 +5,19 @@
 //! token, and the storefront's landing page either confirms it
 //! ([`confirmOptIn`](js::api::confirm_opt_in): the new customer's tokens) or,
 //! when the link expired, asks Emporix to send a new one
-//! ([`resendActivation`](js::api::resend_activation)).
+//! ([`resendActivation`](js::api::resend_activation)). The `OptInClient`
+//! ([`js::client`]) adds the anonymous-token lifecycle and one request per
+//! opt-in token, however often it is confirmed concurrently.
 //!
 //! The crate is split in two:
 //! - a pure core — [`validate`], [`base_url`], [`request`], [`json`],
-//!   [`model`], [`response`], [`retry_after`], [`error`] — that knows nothing
-//!   of JavaScript and is unit-tested natively;
+//!   [`model`], [`response`], [`retry_after`], [`error`], [`anonymous`] —
+//!   that knows nothing of JavaScript and is unit-tested natively;
 //! - a thin edge, [`js`], with the `#[wasm_bindgen]` exports, `fetch`, and
 //!   the conversions to JavaScript values, tested in browsers and Node.
 #![deny(missing_docs)]
+// The `///` docs double as TSDoc, whose `@default "https://…"` tags are text.
+#![allow(rustdoc::bare_urls)]
 
 pub mod anonymous;
 pub mod base_url;
