@@ -253,6 +253,57 @@ async fn a_rejected_token_is_refreshed_and_the_call_sent_once_more() {
     assert_eq!(auth_requests(&tenant, "refresh").await.len(), 1);
 }
 
+/// Moves `Date.now`, which the client's token lifecycle reads, `ms` ahead
+/// until dropped.
+struct ShiftedClock {
+    original: JsValue,
+}
+
+impl ShiftedClock {
+    fn ahead(ms: f64) -> ShiftedClock {
+        let shift = js_sys::Function::new_with_args(
+            "ms",
+            "const now = Date.now; Date.now = () => now.call(Date) + ms; return now;",
+        );
+        let original = shift
+            .call1(&JsValue::UNDEFINED, &ms.into())
+            .expect("Date.now shifted");
+        ShiftedClock { original }
+    }
+}
+
+impl Drop for ShiftedClock {
+    fn drop(&mut self) {
+        let date = get(&js_sys::global(), "Date");
+        js_sys::Reflect::set(&date, &"now".into(), &self.original).expect("Date.now restored");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_token_is_refreshed_before_the_next_call() {
+    let tenant = tenant();
+    let client = login_client(&tenant);
+    let first = pending(&tenant).await;
+    settle(confirm(&client, &first)).await.expect("confirmed");
+    let first_bearer = bearer(&requests_to(&first).await[0]);
+
+    // An hour later on both sides: the sandbox's access token (3599 s) has
+    // expired, its refresh token (86399 s) has not.
+    sandbox_post("/sandbox/clock", r#"{"advanceSecs":3600}"#).await;
+    let _later = ShiftedClock::ahead(3_600_000.0);
+    let second = pending(&tenant).await;
+    let customer = settle(confirm(&client, &second)).await.expect("confirmed");
+    assert!(!access_token(&customer).is_empty());
+
+    assert_eq!(auth_requests(&tenant, "login").await.len(), 1);
+    assert_eq!(auth_requests(&tenant, "refresh").await.len(), 1);
+    // Refreshed before the call, not after a 401: one request, a new token.
+    let sent = requests_to(&second).await;
+    assert_eq!(sent.len(), 1);
+    assert!(bearer(&sent[0]).is_some());
+    assert_ne!(bearer(&sent[0]), first_bearer);
+}
+
 #[wasm_bindgen_test]
 async fn a_second_401_rejects_with_unauthorized() {
     let universal = anonymous_token_for(TENANT).await;
