@@ -305,6 +305,24 @@ async fn an_expired_token_is_refreshed_before_the_next_call() {
 }
 
 #[wasm_bindgen_test]
+async fn past_the_refresh_tokens_lifetime_the_client_logs_in_again() {
+    let tenant = tenant();
+    let client = login_client(&tenant);
+    let first = pending(&tenant).await;
+    settle(confirm(&client, &first)).await.expect("confirmed");
+
+    // A day and an hour later: the refresh token (86399 s) has expired too.
+    sandbox_post("/sandbox/clock", r#"{"advanceSecs":90000}"#).await;
+    let _later = ShiftedClock::ahead(90_000_000.0);
+    let second = pending(&tenant).await;
+    settle(confirm(&client, &second)).await.expect("confirmed");
+
+    assert_eq!(auth_requests(&tenant, "login").await.len(), 2);
+    assert!(auth_requests(&tenant, "refresh").await.is_empty());
+    assert_eq!(requests_to(&second).await.len(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn a_second_401_rejects_with_unauthorized() {
     let universal = anonymous_token_for(TENANT).await;
     let provider = Provider::new(move |_| universal.clone().into());
