@@ -52,26 +52,25 @@ impl AnonymousLogin {
         })
     }
 
-    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`, made on
-    /// behalf of `operation` (whose timeout message then applies).
-    pub fn login(&self, operation: Operation) -> ApiRequest {
-        self.request(operation, "login", "")
+    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`.
+    pub fn login(&self) -> ApiRequest {
+        self.request("login", "")
     }
 
     /// `GET /customerlogin/auth/anonymous/refresh?tenant=&client_id=&refresh_token=`.
-    pub fn refresh(&self, operation: Operation, refresh_token: &str) -> ApiRequest {
+    pub fn refresh(&self, refresh_token: &str) -> ApiRequest {
         let parameter = format!("&refresh_token={}", encode_component(refresh_token));
-        self.request(operation, "refresh", &parameter)
+        self.request("refresh", &parameter)
     }
 
-    fn request(&self, operation: Operation, action: &str, extra: &str) -> ApiRequest {
+    fn request(&self, action: &str, extra: &str) -> ApiRequest {
         let path = format!(
             "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}{extra}",
             self.tenant,
             encode_component(&self.client_id),
         );
         ApiRequest {
-            operation,
+            operation: Operation::AnonymousLogin,
             method: Method::Get,
             url: self.base_url.join(&path),
             body: None,
@@ -248,17 +247,17 @@ mod tests {
     #[test]
     fn builds_login_and_refresh_requests_with_encoded_parameters() {
         let login = login();
-        let request = login.login(Operation::ConfirmOptIn);
+        let request = login.login();
         assert_eq!(request.method, Method::Get);
         assert_eq!(request.body, None);
         assert_eq!(request.origin, "https://api.emporix.io");
-        assert_eq!(request.operation, Operation::ConfirmOptIn);
+        assert_eq!(request.operation, Operation::AnonymousLogin);
         assert_eq!(
             request.url,
             "https://api.emporix.io/proxy/customerlogin/auth/anonymous/login?tenant=myshop&client_id=Ab12cd34"
         );
-        let refresh = login.refresh(Operation::ResendActivation, "r/t+=&x#y");
-        assert_eq!(refresh.operation, Operation::ResendActivation);
+        let refresh = login.refresh("r/t+=&x#y");
+        assert_eq!(refresh.operation, Operation::AnonymousLogin);
         assert_eq!(
             refresh.url,
             "https://api.emporix.io/proxy/customerlogin/auth/anonymous/refresh?tenant=myshop&client_id=Ab12cd34&refresh_token=r%2Ft%2B%3D%26x%23y"
@@ -266,7 +265,7 @@ mod tests {
         let target = Target::new("myshop", None).unwrap();
         let odd = AnonymousLogin::new(&target, "id&x=1#f").unwrap();
         assert!(odd
-            .login(Operation::ConfirmOptIn)
+            .login()
             .url
             .ends_with("?tenant=myshop&client_id=id%26x%3D1%23f"));
     }

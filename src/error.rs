@@ -21,6 +21,10 @@ pub enum Operation {
     ConfirmOptIn,
     /// `POST /customer/{tenant}/signup/optin/refresh_token`.
     ResendActivation,
+    /// `GET /customerlogin/auth/anonymous/login` or `/refresh`, made by an
+    /// `OptInClient` before either call; nothing has been sent for the
+    /// shopper yet.
+    AnonymousLogin,
 }
 
 /// The stable, machine-readable kind of an `OptInError`.
@@ -142,6 +146,14 @@ impl fmt::Display for OptInError {
                 error_type_suffix(f, body)?;
                 f.write_str(". Check the email address and try again.")
             }
+            OptInError::BadRequest {
+                operation: Operation::AnonymousLogin,
+                body,
+            } => {
+                f.write_str("Emporix rejected the anonymous login")?;
+                error_type_suffix(f, body)?;
+                f.write_str(". Check the tenant and the client id.")
+            }
             OptInError::Unauthorized { fault } => {
                 f.write_str("Emporix rejected the anonymous access token (HTTP 401")?;
                 if let Some(code) = fault.errorcode.as_deref().filter(|c| is_error_code(c)) {
@@ -185,6 +197,11 @@ impl fmt::Display for OptInError {
                     }
                     Operation::ResendActivation => {
                         "The email may still arrive; wait a minute before resending."
+                    }
+                    // Only the anonymous token was being fetched: the opt-in
+                    // token is unused and no email was requested.
+                    Operation::AnonymousLogin => {
+                        "Nothing was sent for the shopper yet: try again."
                     }
                 })
             }
@@ -421,6 +438,18 @@ mod tests {
             json,
             serde_json::json!({"code": "invalid_input", "field": "tenant"})
         );
+    }
+
+    #[test]
+    fn an_anonymous_login_timeout_says_nothing_was_spent() {
+        let message = OptInError::Timeout {
+            operation: Operation::AnonymousLogin,
+            timeout_ms: 5000,
+        }
+        .to_string();
+        assert!(message.contains("5000 ms"), "{message}");
+        assert!(message.contains("Nothing was sent"), "{message}");
+        assert!(!message.contains("activated"), "{message}");
     }
 
     #[test]

@@ -311,36 +311,29 @@ impl Client {
     /// Sends `request` with the anonymous token; after a 401, once more with
     /// a fresh one when the credentials can provide it.
     async fn send(&self, request: &ApiRequest, call: &Call) -> Result<fetch::Exchange, Failure> {
-        let operation = request.operation;
-        let token = call.bound(self.access_token(operation)).await??;
+        let token = call.bound(self.access_token()).await??;
         let exchange = send_with(request, &token, call).await?;
         if exchange.raw().status != 401 {
             return Ok(exchange);
         }
-        match call.bound(self.fresh_token(operation, &token)).await?? {
+        match call.bound(self.fresh_token(&token)).await?? {
             Some(fresh) => Ok(send_with(request, &fresh, call).await?),
             None => Ok(exchange),
         }
     }
 
-    async fn access_token(&self, operation: Operation) -> Result<String, Failure> {
+    async fn access_token(&self) -> Result<String, Failure> {
         match &self.credentials {
             Credentials::Supplied(token) => Ok(token.clone()),
-            Credentials::Renewable(renewable) => renewable.access_token(operation).await,
+            Credentials::Renewable(renewable) => renewable.access_token().await,
         }
     }
 
     /// A token to replace `rejected`, or `None` when the caller supplied it.
-    async fn fresh_token(
-        &self,
-        operation: Operation,
-        rejected: &str,
-    ) -> Result<Option<String>, Failure> {
+    async fn fresh_token(&self, rejected: &str) -> Result<Option<String>, Failure> {
         match &self.credentials {
             Credentials::Supplied(_) => Ok(None),
-            Credentials::Renewable(renewable) => {
-                renewable.fresh_token(operation, rejected).await.map(Some)
-            }
+            Credentials::Renewable(renewable) => renewable.fresh_token(rejected).await.map(Some),
         }
     }
 }
@@ -379,7 +372,7 @@ struct Cache {
 impl Renewable {
     /// The token to send now: the cached one while it is good, else the
     /// outcome of the (shared) renewal.
-    async fn access_token(self: &Rc<Self>, operation: Operation) -> Result<String, Failure> {
+    async fn access_token(self: &Rc<Self>) -> Result<String, Failure> {
         let renewal = {
             let mut cache = self.cache.borrow_mut();
             match &cache.renewal {
@@ -395,7 +388,7 @@ impl Renewable {
                     };
                     // `start` only queues the renewal, so it cannot finish
                     // (and clear this slot) before it is stored here.
-                    let renewal = Flight::start(self.clone().renew(operation, refresh));
+                    let renewal = Flight::start(self.clone().renew(refresh));
                     cache.renewal = Some(renewal.clone());
                     renewal
                 }
@@ -406,24 +399,16 @@ impl Renewable {
 
     /// Emporix answered 401 to `rejected`: a token renewed since then, or a
     /// new one.
-    async fn fresh_token(
-        self: &Rc<Self>,
-        operation: Operation,
-        rejected: &str,
-    ) -> Result<String, Failure> {
+    async fn fresh_token(self: &Rc<Self>, rejected: &str) -> Result<String, Failure> {
         if let Some(session) = self.cache.borrow_mut().session.as_mut() {
             session.reject_access(rejected);
         }
-        self.access_token(operation).await
+        self.access_token().await
     }
 
     /// Obtains a new session and caches it; runs as the shared renewal.
-    async fn renew(
-        self: Rc<Self>,
-        operation: Operation,
-        refresh: Option<(Session, String)>,
-    ) -> Result<String, Failure> {
-        let obtained = self.obtain(operation, refresh).await;
+    async fn renew(self: Rc<Self>, refresh: Option<(Session, String)>) -> Result<String, Failure> {
+        let obtained = self.obtain(refresh).await;
         let mut cache = self.cache.borrow_mut();
         cache.renewal = None;
         let session = obtained?;
@@ -432,19 +417,17 @@ impl Renewable {
         Ok(token)
     }
 
-    async fn obtain(
-        &self,
-        operation: Operation,
-        refresh: Option<(Session, String)>,
-    ) -> Result<Session, Failure> {
+    /// Runs as a renewal that callers of either call may share, so its own
+    /// errors speak of the anonymous login, not of one caller's operation.
+    async fn obtain(&self, refresh: Option<(Session, String)>) -> Result<Session, Failure> {
         // A login or provider that never answers must not hold every later call.
-        let limit = Call::new(operation, self.timeout_ms, None);
+        let limit = Call::new(Operation::AnonymousLogin, self.timeout_ms, None);
         match &self.source {
             Source::Provider(provider) => ask(provider, &limit).await.map(Session::supplied),
             Source::Login(login) => {
                 if let Some((session, refresh_token)) = refresh {
                     let requested_at = js_sys::Date::now();
-                    let request = login.refresh(operation, &refresh_token);
+                    let request = login.refresh(&refresh_token);
                     match fetch_grant(&request, &limit).await {
                         Ok(grant) => return Ok(session.refreshed(grant, requested_at)),
                         // Refused (revoked, or expired early): log in again.
@@ -453,7 +436,7 @@ impl Renewable {
                     }
                 }
                 let requested_at = js_sys::Date::now();
-                let grant = fetch_grant(&login.login(operation), &limit).await?;
+                let grant = fetch_grant(&login.login(), &limit).await?;
                 Ok(Session::granted(grant, requested_at))
             }
         }
