@@ -17,30 +17,21 @@
 //! a call that joins in the meantime (the effect that StrictMode runs again
 //! after aborting the first) still receives the customer's tokens.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::error::to_js_error;
 use super::fetch::Limits;
+use super::watch::{Ended, Watch};
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
 use crate::request::ApiRequest;
-
-#[wasm_bindgen]
-extern "C" {
-    // Global in windows, workers and Node alike; Node's handles are objects.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, timeout_ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-}
 
 /// An error on its way to JavaScript, with what a token provider threw when
 /// that is the cause.
@@ -85,7 +76,7 @@ impl Call {
             operation,
             timeout_ms,
             deadline: js_sys::Date::now() + f64::from(timeout_ms),
-            watch: Watch::new(signal.as_ref(), timeout_ms),
+            watch: Watch::new(signal.as_ref(), timeout_ms, None),
             signal,
         }
     }
@@ -141,94 +132,6 @@ impl Call {
                 operation: self.operation,
                 timeout_ms: self.timeout_ms,
             },
-        }
-    }
-}
-
-/// Why a call ended before its work did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ended {
-    Aborted,
-    TimedOut,
-}
-
-/// Fires when a signal aborts or a timer runs out. Dropping it clears the
-/// timer and removes the listener, so no callback outlives the call.
-struct Watch {
-    state: Rc<WatchState>,
-    timer: JsValue,
-    _on_timeout: Closure<dyn FnMut()>,
-    listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
-}
-
-#[derive(Default)]
-struct WatchState {
-    fired: Cell<Option<Ended>>,
-    waker: RefCell<Option<Waker>>,
-}
-
-impl WatchState {
-    fn fire(&self, ended: Ended) {
-        if self.fired.get().is_none() {
-            self.fired.set(Some(ended));
-        }
-        if let Some(waker) = self.waker.take() {
-            waker.wake();
-        }
-    }
-}
-
-impl Watch {
-    fn new(signal: Option<&AbortSignal>, timeout_ms: u32) -> Watch {
-        let state = Rc::new(WatchState::default());
-        let on_timeout = {
-            let state = state.clone();
-            Closure::<dyn FnMut()>::new(move || state.fire(Ended::TimedOut))
-        };
-        let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
-        let listener = signal.map(|signal| {
-            if signal.aborted() {
-                state.fire(Ended::Aborted);
-            }
-            let on_abort = {
-                let state = state.clone();
-                Closure::<dyn FnMut()>::new(move || state.fire(Ended::Aborted))
-            };
-            // Only fails for a non-EventTarget, which the options reader has
-            // already ruled out.
-            let _ =
-                signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-            (signal.clone(), on_abort)
-        });
-        Watch {
-            state,
-            timer,
-            _on_timeout: on_timeout,
-            listener,
-        }
-    }
-
-    fn fired(&self) -> Option<Ended> {
-        self.state.fired.get()
-    }
-
-    fn poll(&self, cx: &mut Context<'_>) -> Poll<Ended> {
-        match self.fired() {
-            Some(ended) => Poll::Ready(ended),
-            None => {
-                self.state.waker.replace(Some(cx.waker().clone()));
-                Poll::Pending
-            }
-        }
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        clear_timeout(&self.timer);
-        if let Some((signal, on_abort)) = &self.listener {
-            let _ = signal
-                .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
     }
 }

@@ -8,11 +8,9 @@
 //!
 //! The caller's signal is never handed to `fetch` itself: it may be aborted
 //! with any reason (a string, say), which `fetch` would reject with verbatim.
-//! Instead one internal `AbortController` is aborted by whichever comes first,
-//! the deadline or the caller, and a shared cell records which it was.
-
-use std::cell::Cell;
-use std::rc::Rc;
+//! Instead one internal `AbortController` is aborted by a [`Watch`] on
+//! whichever comes first, the deadline or the caller, which also records
+//! which it was.
 
 use js_sys::{JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -21,6 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Response};
 
 use super::value::{self, Properties};
+use super::watch::{Ended, Watch};
 use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::{ApiRequest, Method};
@@ -28,12 +27,6 @@ use crate::response::{RawResponse, MAX_KEPT_BODY};
 
 #[wasm_bindgen]
 extern "C" {
-    // Global timer functions exist in windows, workers and Node alike; Node's
-    // handles are objects, hence `JsValue`.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, timeout_ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
     // The global `fetch` of windows, workers and Node. `catch`: where it is
     // missing, calling it throws instead of returning a promise.
     #[wasm_bindgen(js_name = fetch, catch)]
@@ -44,13 +37,6 @@ extern "C" {
 pub(crate) struct Limits<'a> {
     pub timeout_ms: u32,
     pub signal: Option<&'a AbortSignal>,
-}
-
-/// What ended a call early.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Interruption {
-    Timeout,
-    Aborted,
 }
 
 /// A response, read to the end.
@@ -93,14 +79,10 @@ pub(crate) async fn send(
         origin: request.origin.clone(),
     };
     let controller = AbortController::new().map_err(|_| network())?;
-    let interruption = Rc::new(Cell::new(None));
-    let _deadline = Deadline::start(limits.timeout_ms, &controller, &interruption);
-    let _link = limits
-        .signal
-        .map(|signal| CallerAbort::link(signal, &controller, &interruption));
-    let interrupted = |fallback: OptInError| match interruption.get() {
-        Some(Interruption::Timeout) => timeout(),
-        Some(Interruption::Aborted) => OptInError::Aborted,
+    let watch = Watch::new(limits.signal, limits.timeout_ms, Some(controller.clone()));
+    let interrupted = |fallback: OptInError| match watch.fired() {
+        Some(Ended::TimedOut) => timeout(),
+        Some(Ended::Aborted) => OptInError::Aborted,
         None => fallback,
     };
 
@@ -162,78 +144,4 @@ fn init(request: &ApiRequest, bearer: Option<&str>, signal: &AbortSignal) -> Obj
         .to_object();
     value::set(&init, "signal", signal);
     init
-}
-
-/// Aborts the call when `timeout_ms` elapses; cancelled when dropped, so no
-/// timer or closure outlives the call.
-struct Deadline {
-    handle: JsValue,
-    _on_timeout: Closure<dyn FnMut()>,
-}
-
-impl Deadline {
-    fn start(
-        timeout_ms: u32,
-        controller: &AbortController,
-        interruption: &Rc<Cell<Option<Interruption>>>,
-    ) -> Deadline {
-        let controller = controller.clone();
-        let interruption = interruption.clone();
-        let on_timeout = Closure::<dyn FnMut()>::new(move || {
-            if interruption.get().is_none() {
-                interruption.set(Some(Interruption::Timeout));
-            }
-            controller.abort();
-        });
-        let handle = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms);
-        Deadline {
-            handle,
-            _on_timeout: on_timeout,
-        }
-    }
-}
-
-impl Drop for Deadline {
-    fn drop(&mut self) {
-        clear_timeout(&self.handle);
-    }
-}
-
-/// Forwards the caller's abort to the internal controller; the listener is
-/// removed when dropped.
-struct CallerAbort {
-    signal: AbortSignal,
-    on_abort: Closure<dyn FnMut()>,
-}
-
-impl CallerAbort {
-    fn link(
-        signal: &AbortSignal,
-        controller: &AbortController,
-        interruption: &Rc<Cell<Option<Interruption>>>,
-    ) -> CallerAbort {
-        let controller = controller.clone();
-        let interruption = interruption.clone();
-        let on_abort = Closure::<dyn FnMut()>::new(move || {
-            if interruption.get().is_none() {
-                interruption.set(Some(Interruption::Aborted));
-            }
-            controller.abort();
-        });
-        // Adding a listener can only fail for a non-EventTarget, which the
-        // options reader has already ruled out; the call then runs unlinked.
-        let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        CallerAbort {
-            signal: signal.clone(),
-            on_abort,
-        }
-    }
-}
-
-impl Drop for CallerAbort {
-    fn drop(&mut self) {
-        let _ = self
-            .signal
-            .remove_event_listener_with_callback("abort", self.on_abort.as_ref().unchecked_ref());
-    }
 }

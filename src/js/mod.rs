@@ -12,3 +12,4 @@ pub mod error;
 mod fetch;
 pub mod options;
 mod value;
+mod watch;

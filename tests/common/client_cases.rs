@@ -134,25 +134,13 @@ fn bearer(request: &JsValue) -> Option<String> {
     get(request, "authorization").as_string()
 }
 
-async fn sandbox_post(path: &str, body: &str) -> JsValue {
-    let response = gloo_net::http::Request::post(&format!("{SANDBOX_URL}{path}"))
-        .header("Content-Type", "application/json")
-        .body(body)
-        .expect("request")
-        .send()
-        .await
-        .expect("sandbox reachable");
-    assert!(response.ok(), "POST {path}: {}", response.status());
-    js_sys::JSON::parse(&response.text().await.expect("body")).expect("JSON")
-}
-
 /// Makes every anonymous access token invalid (401); refresh tokens keep working.
 async fn revoke_anonymous_tokens() {
-    sandbox_post("/sandbox/revoke-anonymous-tokens", "{}").await;
+    post_json("/sandbox/revoke-anonymous-tokens", "{}").await;
 }
 
 async fn anonymous_token_for(tenant: &str) -> String {
-    let grant = sandbox_post(
+    let grant = post_json(
         "/sandbox/anonymous-token",
         &format!(r#"{{"tenant":"{tenant}"}}"#),
     )
@@ -289,7 +277,7 @@ async fn an_expired_token_is_refreshed_before_the_next_call() {
 
     // An hour later on both sides: the sandbox's access token (3599 s) has
     // expired, its refresh token (86399 s) has not.
-    sandbox_post("/sandbox/clock", r#"{"advanceSecs":3600}"#).await;
+    post_json("/sandbox/clock", r#"{"advanceSecs":3600}"#).await;
     let _later = ShiftedClock::ahead(3_600_000.0);
     let second = pending(&tenant).await;
     let customer = settle(confirm(&client, &second)).await.expect("confirmed");
@@ -312,7 +300,7 @@ async fn past_the_refresh_tokens_lifetime_the_client_logs_in_again() {
     settle(confirm(&client, &first)).await.expect("confirmed");
 
     // A day and an hour later: the refresh token (86399 s) has expired too.
-    sandbox_post("/sandbox/clock", r#"{"advanceSecs":90000}"#).await;
+    post_json("/sandbox/clock", r#"{"advanceSecs":90000}"#).await;
     let _later = ShiftedClock::ahead(90_000_000.0);
     let second = pending(&tenant).await;
     settle(confirm(&client, &second)).await.expect("confirmed");

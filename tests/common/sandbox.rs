@@ -34,7 +34,9 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}{random}x{n}")
 }
 
-async fn post_json(path: &str, body: &str) -> JsValue {
+/// POSTs `body` (JSON) to the sandbox's `path`; its JSON answer, or
+/// `undefined` for an empty one.
+pub async fn post_json(path: &str, body: &str) -> JsValue {
     let response = Request::post(&format!("{SANDBOX_URL}{path}"))
         .header("Content-Type", "application/json")
         .body(body)
