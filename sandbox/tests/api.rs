@@ -581,12 +581,7 @@ async fn hostile_tokens_round_trip() {
             .unwrap();
         assert_eq!(decoded, *token);
 
-        let _ = sb
-            .client
-            .delete(sb.url("/sandbox/requests"))
-            .send()
-            .await
-            .unwrap();
+        let _ = sb.delete("/sandbox/requests").await;
         let res = sb.confirm(TENANT, token, &anon).await;
         assert_eq!(res.status(), 200, "{token}");
         let log = sb.requests().await;
@@ -785,12 +780,7 @@ async fn outbox_and_link_base() {
             mail["token"].as_str().unwrap()
         )
     );
-    let res = sb
-        .client
-        .delete(sb.url("/sandbox/outbox"))
-        .send()
-        .await
-        .unwrap();
+    let res = sb.delete("/sandbox/outbox").await;
     assert_eq!(res.status(), 204);
     assert!(sb.outbox().await.is_empty());
     let info = body(sb.get("/sandbox/info").await).await;

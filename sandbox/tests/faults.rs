@@ -376,12 +376,7 @@ async fn redirect_goes_to_another_origin_and_echo_records_authorization() {
 
     // Follow it the way a client that keeps the header would (same host
     // name here: tests only ever talk to 127.0.0.1).
-    let _ = sb
-        .client
-        .delete(sb.url("/sandbox/requests"))
-        .send()
-        .await
-        .unwrap();
+    let _ = sb.delete("/sandbox/requests").await;
     let echo_path = location.split_once(&format!(":{}", sb.port)).unwrap().1;
     let res = sb
         .client

@@ -111,12 +111,7 @@ async fn cors_headers_on_every_response() {
 async fn request_log_records_requests_as_received() {
     let sb = start().await;
     let anon = sb.anon(TENANT).await;
-    let _ = sb
-        .client
-        .delete(sb.url("/sandbox/requests"))
-        .send()
-        .await
-        .unwrap();
+    let _ = sb.delete("/sandbox/requests").await;
 
     let res = sb
         .client
@@ -188,12 +183,7 @@ async fn request_log_records_requests_as_received() {
     assert_eq!(all[2]["method"], "OPTIONS");
     assert_eq!(all[2]["origin"], ORIGIN);
 
-    let res = sb
-        .client
-        .delete(sb.url("/sandbox/requests"))
-        .send()
-        .await
-        .unwrap();
+    let res = sb.delete("/sandbox/requests").await;
     assert_eq!(res.status(), 204);
     assert!(sb.requests().await.is_empty());
 }

@@ -67,6 +67,14 @@ impl Sandbox {
         self.client.get(self.url(path)).send().await.expect("send")
     }
 
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("send")
+    }
+
     pub async fn post_json(&self, path: &str, body: Value) -> Response {
         self.client
             .post(self.url(path))
