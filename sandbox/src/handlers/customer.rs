@@ -93,10 +93,6 @@ pub async fn signup(
 /// Also serves GET on `.../optin/refresh_token`, whose static resend route
 /// would otherwise shadow a token of that name.
 pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    confirm_raw(state, headers, uri).await
-}
-
-async fn confirm_raw(state: AppState, headers: HeaderMap, uri: Uri) -> Response {
     let tenant = match tenant_param(&uri) {
         Ok(tenant) => tenant,
         Err(err) => return err.into_response(),
