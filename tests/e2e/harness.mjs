@@ -28,9 +28,9 @@ export function launchBrowser() {
  * console message. `expected` lists console messages the test provokes; each
  * must then appear.
  */
-export async function withPage(browser, body, { expected = [] } = {}) {
+export async function withPage(browser, body, { expected = [], locale = "en-US" } = {}) {
   const secrets = new Set();
-  const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 800, height: 900 }, locale });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const messages = [];
@@ -111,4 +111,21 @@ export async function heading(page, name) {
   const locator = page.getByRole("heading", { level: 2, name });
   await locator.waitFor();
   return locator;
+}
+
+/** Whether `locator`'s element has the focus, inside the element's shadow root or not. */
+export function isFocused(locator) {
+  return locator.evaluate((node) => node.getRootNode().activeElement === node);
+}
+
+/**
+ * A page function `(arg) => body(shadowRoot, arg)` for page.waitForFunction:
+ * `body` sees the shadow root of the page's <emporix-optin-activation>.
+ */
+export function inElement(body) {
+  return new Function(
+    "arg",
+    `const root = document.querySelector("emporix-optin-activation")?.shadowRoot;
+     return root ? (${body})(root, arg) : false;`,
+  );
 }

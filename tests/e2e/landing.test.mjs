@@ -1,6 +1,9 @@
-// End-to-end tests of the landing page (www/) in Debian's Chromium against the
-// sandbox, which scripts/test-e2e.sh starts with a resend limit of one per
-// address per few seconds. Screenshots of each state go to test-output/e2e/.
+// End-to-end tests of the landing page (www/, a thin host of
+// <emporix-optin-activation>) in Debian's Chromium through Playwright, whose
+// locators reach into the element's open shadow root. The sandbox runs with a
+// resend limit of one per address per few seconds (scripts/test-e2e.sh).
+// Screenshots of each state go to test-output/e2e/. engines.test.mjs runs the
+// flows in Firefox and WebKit too.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
@@ -10,6 +13,8 @@ import {
   apiRequests,
   confirmRequests,
   heading,
+  inElement,
+  isFocused,
   launchBrowser,
   mailsTo,
   registerOptIn,
@@ -63,7 +68,7 @@ test("the whole loop runs by clicking: sign up, open the email, activate, reuse 
     await activate(page).click();
     const activated = await heading(page, "Your account is active");
     assertNoToken(page, mail.token);
-    assert.ok(await activated.evaluate((node) => node === document.activeElement));
+    assert.ok(await isFocused(activated));
     assert.equal(await page.locator("#status").textContent(), "Your account is active");
     const masked = await page.locator('[data-field="access-token"]').textContent();
     assert.match(masked, /^•{8}[A-Za-z0-9_-]{4}$/);
@@ -164,10 +169,15 @@ test("the keyboard alone activates: Tab reaches the button first, Enter presses 
     await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
     await heading(page, "One last step");
     await page.keyboard.press("Tab");
-    assert.ok(await activate(page).evaluate((node) => node === document.activeElement));
+    assert.ok(await isFocused(activate(page)));
     await page.keyboard.press("Enter");
     const activated = await heading(page, "Your account is active");
-    assert.ok(await activated.evaluate((node) => node === document.activeElement));
+    assert.ok(await isFocused(activated));
+    // On to the storefront: Tab reaches the Continue link, Enter follows it.
+    await page.keyboard.press("Tab");
+    assert.ok(await isFocused(page.getByRole("link", { name: "Continue" })));
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${SANDBOX_URL}/`);
   });
 });
 
@@ -231,7 +241,7 @@ test("a rate-limited confirm counts down from Retry-After before Try again works
     assert.match(await countdown.textContent(), /^[1-3] s$/, "counts from Retry-After: 3");
     await screenshot(page, "11-rate-limited");
 
-    await page.waitForFunction(() => !document.querySelector("#retry").disabled, null, { timeout: 5_000 });
+    await page.waitForFunction(inElement((root) => !root.querySelector("#retry").disabled), null, { timeout: 5_000 });
     assert.ok(await page.locator("#trouble .wait").isHidden());
     await retry.click();
     await heading(page, "Your account is active");
@@ -256,11 +266,11 @@ test("a rate-limited resend counts down, then sends again", async () => {
     await screenshot(page, "12-resend-rate-limited");
 
     await page.waitForFunction(
-      (shown) => document.querySelector("#resend-form .countdown").textContent !== shown,
+      inElement((root, shown) => root.querySelector("#resend-form .countdown")?.textContent !== shown),
       first,
     );
     assert.ok(parseInt(await countdown.textContent(), 10) < parseInt(first, 10));
-    await page.waitForFunction(() => !document.querySelector("#resend-form button").disabled, null, {
+    await page.waitForFunction(inElement((root) => !root.querySelector("#resend-form button").disabled), null, {
       timeout: 15_000,
     });
     await sendNewLink(page).click();
@@ -278,7 +288,7 @@ test("the resend form checks the address before sending anything", async () => {
     await sendNewLink(page).click();
     await error.waitFor();
     assert.equal(await field.getAttribute("aria-invalid"), "true");
-    assert.ok(await field.evaluate((node) => node === document.activeElement));
+    assert.ok(await isFocused(field));
 
     await field.fill("shopper.example.com");
     await sendNewLink(page).click();
@@ -330,12 +340,31 @@ test("the Content-Security-Policy lets the page connect to its own origin only",
   );
 });
 
-test("a broken setting is reported on the page, not in the console", async () => {
-  await withPage(browser, async (page) => {
-    await page.goto(`${SANDBOX_URL}/?confirm=later&token=${unique("unused")}`);
+test("a broken setting is reported on the page, and the token still leaves the address bar", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("unused");
+    secrets.add(token);
+    await page.goto(`${SANDBOX_URL}/?confirm=later&token=${token}`);
     await heading(page, "This page is not set up correctly");
-    await page.getByText('`confirm` must be "click" or "auto".').waitFor();
+    await page.getByText('Invalid option `confirm`: must be "click" or "auto".').waitFor();
+    assertNoToken(page, token);
+    assert.equal(new URL(page.url()).search, "?confirm=later");
     await screenshot(page, "14-config-error");
+  });
+});
+
+test("a bad tenant from the link is a setup error before any button, and the token is unspent", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("bad-tenant");
+    secrets.add(token);
+    await registerOptIn({ email: uniqueEmail(), token });
+    await page.goto(`${SANDBOX_URL}/?tenant=BAD&confirm=auto&token=${token}`);
+    await heading(page, "This page is not set up correctly");
+    await page.getByText("Invalid option `tenant`").waitFor();
+    assertNoToken(page, token);
+    assert.equal(await page.locator("#activate").count(), 1, "the button exists in the element…");
+    assert.ok(await page.locator("#activate").isHidden(), "…but is never offered");
+    assert.equal((await confirmRequests(token)).length, 0);
   });
 });
 
@@ -350,5 +379,195 @@ test("a client id Emporix refuses is reported as a setup problem, and the token 
     await heading(page, "This page is not set up correctly");
     await page.getByText("Emporix refused the page's anonymous access").waitFor();
     assert.equal((await confirmRequests(token)).length, 0);
+  });
+});
+
+test("the session goes to the page as the activated event, and nowhere else", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("handoff");
+    secrets.add(token);
+    await page.addInitScript(() => {
+      window.__activated = [];
+      document.addEventListener("activated", (event) => window.__activated.push(event.detail));
+    });
+    await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+    await activate(page).click();
+    await heading(page, "Your account is active");
+    const [detail, ...more] = await page.evaluate(() => window.__activated);
+    assert.deepEqual(more, [], "dispatched once");
+    assert.match(detail.access_token, /^[A-Za-z0-9_-]{8,}$/);
+    assert.ok(detail.refresh_token);
+    const stored = await page.evaluate(() => ({
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      cookies: document.cookie,
+    }));
+    for (const [where, text] of Object.entries(stored)) {
+      for (const secret of [detail.access_token, detail.refresh_token, detail.saas_token, token]) {
+        assert.ok(!text.includes(secret), `a token in ${where}`);
+      }
+    }
+    const cookies = await page.context().cookies();
+    assert.deepEqual(cookies, []);
+    // Continue leads to config.json's returnUrl.
+    assert.equal(await page.getByRole("link", { name: "Continue" }).getAttribute("href"), `${SANDBOX_URL}/`);
+  });
+});
+
+test("a link's returnUrl is honoured as a same-origin path only", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const cases = [
+      ["/orders?welcome=1", `${SANDBOX_URL}/orders?welcome=1`],
+      ["https://evil.example/", `${SANDBOX_URL}/`],
+      ["//evil.example", `${SANDBOX_URL}/`],
+      ["/\\evil.example", `${SANDBOX_URL}/`],
+      ["javascript:alert(document.domain)", `${SANDBOX_URL}/`],
+      ["%2F%2Fevil.example", `${SANDBOX_URL}/`],
+      ["/\t/evil.example", `${SANDBOX_URL}/`],
+    ];
+    for (const [returnUrl, expected] of cases) {
+      const token = unique("return");
+      secrets.add(token);
+      const link = new URL(await registerOptIn({ email: uniqueEmail(), token }));
+      // Set as the link would carry it: the value percent-encoded once.
+      link.search += `&returnUrl=${encodeURIComponent(returnUrl)}`;
+      await page.goto(link.href);
+      await activate(page).click();
+      await heading(page, "Your account is active");
+      const href = await page.getByRole("link", { name: "Continue" }).getAttribute("href");
+      assert.equal(href, expected, `returnUrl ${JSON.stringify(returnUrl)}`);
+    }
+    // The encoded form is decoded once only: %252F%252F stays a harmless "%2F%2F…".
+    const token = unique("return-double");
+    secrets.add(token);
+    const link = new URL(await registerOptIn({ email: uniqueEmail(), token }));
+    link.search += "&returnUrl=%252F%252Fevil.example";
+    await page.goto(link.href);
+    await activate(page).click();
+    await heading(page, "Your account is active");
+    assert.equal(await page.getByRole("link", { name: "Continue" }).getAttribute("href"), `${SANDBOX_URL}/`);
+  });
+});
+
+test("the element's styles apply under the page's strict CSP, and the page's theme reaches them", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("styles");
+    secrets.add(token);
+    await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+    await heading(page, "One last step");
+    const styles = await activate(page).evaluate((button) => {
+      const style = getComputedStyle(button);
+      const host = button.getRootNode().host;
+      return {
+        background: style.backgroundColor,
+        radius: style.borderTopLeftRadius,
+        accent: getComputedStyle(host).getPropertyValue("--emporix-optin-accent").trim(),
+        inlineStyles: document.querySelectorAll("[style]").length + host.shadowRoot.querySelectorAll("[style]").length,
+        styleElements: host.shadowRoot.querySelectorAll("style").length,
+      };
+    });
+    assert.equal(styles.background, "rgb(31, 95, 214)", "the accent from www/style.css (#1f5fd6)");
+    assert.notEqual(styles.radius, "0px");
+    assert.equal(styles.accent, "#1f5fd6", "--emporix-optin-accent, set by the page");
+    assert.equal(styles.inlineStyles, 0, "no style attributes");
+    assert.equal(styles.styleElements, 0, "a constructable stylesheet, not a <style> element");
+  });
+});
+
+// ---- German --------------------------------------------------------------------
+
+const de = { locale: "de-DE" };
+const aktivieren = (page) => page.getByRole("button", { name: "Mein Konto aktivieren" });
+
+test("a browser set to de-DE gets the German page: sign up, activate, reuse the link", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const email = uniqueEmail();
+    await page.goto(`${SANDBOX_URL}/`);
+    await heading(page, "Sehen Sie in Ihr Postfach");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "de");
+    assert.equal(await page.title(), "Konto aktivieren");
+    await page.getByRole("heading", { level: 1, name: "Konto aktivieren" }).waitFor();
+    await screenshot(page, "de-01-no-token-with-sandbox-panel");
+
+    await page.getByLabel("E-Mail des Testkunden").fill(email);
+    await page.getByRole("button", { name: "Registrieren" }).click();
+    await page.getByText(`${email} ist registriert.`).waitFor();
+    const [mail] = await mailsTo(email);
+    secrets.add(mail.token);
+    await page.getByRole("link", { name: "Aktivierungslink öffnen" }).first().click();
+    await heading(page, "Nur noch ein Schritt");
+    assertNoToken(page, mail.token);
+    await screenshot(page, "de-03-ready");
+
+    await aktivieren(page).click();
+    assert.ok(await isFocused(await heading(page, "Ihr Konto ist aktiv")));
+    assert.equal(await page.locator("#status").textContent(), "Ihr Konto ist aktiv");
+    await page.getByRole("link", { name: "Weiter" }).waitFor();
+    await page.getByRole("heading", { name: "An den Shop übergeben" }).waitFor();
+    await screenshot(page, "de-04-activated");
+
+    await page.goto(mail.link);
+    await aktivieren(page).click();
+    await heading(page, "Dieser Link wurde bereits verwendet");
+    assert.equal(await page.getByLabel("E-Mail-Adresse", { exact: true }).inputValue(), email);
+    await page.getByRole("button", { name: "Neuen Link senden" }).click();
+    await page.getByText(`Falls ${email} auf die Aktivierung wartet, ist ein neuer Link unterwegs.`).waitFor();
+    await page.getByText(`Keine E-Mail gesendet: ${email} ist bereits aktiv.`).waitFor();
+    await screenshot(page, "de-05-already-used");
+  }, de);
+});
+
+test("German: an expired link, an invalid address, network trouble and a countdown", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const email = uniqueEmail();
+    const expired = unique("de-expired");
+    secrets.add(expired);
+    await page.goto(await registerOptIn({ email, token: expired, ttlSecs: 0 }));
+    await aktivieren(page).click();
+    await heading(page, "Dieser Link ist abgelaufen");
+    await page.getByLabel("E-Mail-Adresse", { exact: true }).fill("kunde.example.com");
+    await page.getByRole("button", { name: "Neuen Link senden" }).click();
+    await page.getByText("Geben Sie Ihre E-Mail-Adresse ein, zum Beispiel name@example.com.").waitFor();
+    await screenshot(page, "de-08-expired-invalid-email");
+
+    const token = unique("de-trouble");
+    secrets.add(token);
+    await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+    await page.route(`**/signup/optin/${token}`, (route) => route.abort("internetdisconnected"), { times: 1 });
+    await aktivieren(page).click();
+    await heading(page, "Wir konnten den Shop nicht erreichen");
+    await screenshot(page, "de-10-network-trouble");
+    await page.route(
+      `**/signup/optin/${token}`,
+      (route) => route.fulfill({ status: 429, headers: { "Retry-After": "75" } }),
+      { times: 1 },
+    );
+    await page.getByRole("button", { name: "Erneut versuchen" }).click();
+    await heading(page, "Zu viele Versuche");
+    assert.match(await page.locator("#trouble .countdown").textContent(), /^1 Min\. 1[45] Sek\.$/);
+    assert.match(await page.locator("#status").textContent(), /^Bitte warten Sie 1 Min\. 1[45] Sek\., bevor/);
+    await screenshot(page, "de-11-rate-limited");
+  }, de);
+});
+
+test("German: a setup error keeps its developer detail in English, marked as such", async () => {
+  await withPage(browser, async (page) => {
+    await page.goto(`${SANDBOX_URL}/?confirm=later&token=${unique("de-unused")}`);
+    await heading(page, "Diese Seite ist nicht richtig eingerichtet");
+    const detail = page.getByText('Invalid option `confirm`: must be "click" or "auto".');
+    assert.equal(await detail.getAttribute("lang"), "en");
+    await screenshot(page, "de-14-config-error");
+  }, de);
+});
+
+test("the lang attribute (here from ?lang=) wins over the browser's languages", async () => {
+  await withPage(browser, async (page) => {
+    await page.goto(`${SANDBOX_URL}/?lang=en`);
+    await heading(page, "Check your inbox");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  }, de);
+  await withPage(browser, async (page) => {
+    await page.goto(`${SANDBOX_URL}/?lang=de-AT`);
+    await heading(page, "Sehen Sie in Ihr Postfach");
   });
 });

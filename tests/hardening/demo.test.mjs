@@ -1,4 +1,4 @@
-// The landing page (www/) and the opt-in token: from the moment the shopper
+// The landing page (www/, hosting <emporix-optin-activation>) and the opt-in token: from the moment the shopper
 // opens the activation link, the token must be nowhere a script, an extension,
 // a later page or the browser's history could find it: not in the DOM (at any
 // moment, not just at the end), storage, console, address bar, history
@@ -30,18 +30,28 @@ after(async () => {
 
 /**
  * Runs in the page before its own scripts: keeps every text and attribute
- * value ever written to the DOM, so a token shown for a moment is caught too.
+ * value ever written to the DOM, so a token shown for a moment is caught too;
+ * shadow roots (the element's) included, from the moment they are attached.
  */
 function recordDomWrites() {
   window.__domWrites = [];
   const record = (text) => text && window.__domWrites.push(text);
-  new MutationObserver((mutations) => {
+  const observer = new MutationObserver((mutations) => {
     for (const mutation of mutations) {
       if (mutation.type === "attributes") record(mutation.target.getAttribute(mutation.attributeName));
       if (mutation.type === "characterData") record(mutation.target.data);
       for (const node of mutation.addedNodes) record(node.outerHTML ?? node.textContent);
     }
-  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const options = { subtree: true, childList: true, attributes: true, characterData: true };
+  observer.observe(document, options);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    window.__shadowRoots = [...(window.__shadowRoots ?? []), root];
+    observer.observe(root, options);
+    return root;
+  };
 }
 
 /** Everything the page holds that a script, an extension or a later page could read. */
@@ -50,8 +60,13 @@ async function pageState(page, cdp) {
     url: location.href,
     title: document.title,
     dom: document.documentElement.outerHTML,
-    fields: [...document.querySelectorAll("input, textarea")].map((field) => field.value).join("\n"),
+    "shadow DOM": (window.__shadowRoots ?? []).map((root) => root.innerHTML).join("\n"),
+    fields: [document, ...(window.__shadowRoots ?? [])]
+      .flatMap((root) => [...root.querySelectorAll("input, textarea")])
+      .map((field) => field.value)
+      .join("\n"),
     storage: JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }),
+    cookies: document.cookie,
     domWrites: (window.__domWrites ?? []).join("\n"),
   }));
   const { entries } = await cdp.send("Page.getNavigationHistory");
@@ -76,15 +91,26 @@ test("the opt-in token leaves no trace in the page, its history or the next page
   const observer = await Observer.attach(page);
   const cdp = await context.newCDPSession(page);
   await page.addInitScript(recordDomWrites);
+  await page.addInitScript(() => {
+    document.addEventListener("activated", (event) => {
+      window.__session = event.detail;
+    });
+  });
   const seen = [];
   try {
     await page.goto(link);
     await heading(page, "One last step");
+    assert.equal(await page.evaluate(() => window.__shadowRoots?.length), 1, "the element's shadow root is watched");
     seen.push(...(await pageState(page, cdp)));
 
     await activate(page);
     await heading(page, "Your account is active");
+    // The session went to the page's `activated` listener; the library kept it nowhere.
+    const session = await page.evaluate(() => window.__session);
+    secrets.add("customer access token", session.access_token);
+    secrets.add("customer refresh token", session.refresh_token);
     seen.push(...(await pageState(page, cdp)));
+    seen.push(["cookies of the context", JSON.stringify(await context.cookies())]);
     const [confirm] = (await loggedRequests()).filter((r) => r.path.endsWith(`/signup/optin/${token}`));
     secrets.add("anonymous token", confirm.authorization.replace(/^Bearer /, ""));
 
@@ -107,6 +133,36 @@ test("the opt-in token leaves no trace in the page, its history or the next page
     await activate(page);
     await heading(page, "This link has already been used");
     seen.push(...(await pageState(page, cdp)));
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(observer.console, [], "console output");
+  assert.deepEqual(observer.exceptions, [], "uncaught errors");
+  secrets.assertNoneIn(observer, seen);
+});
+
+test("a setup error, a bad tenant from the link and a missing config still take the token out", async () => {
+  const secrets = new Secrets();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const observer = await Observer.attach(page);
+  const cdp = await context.newCDPSession(page);
+  await page.addInitScript(recordDomWrites);
+  const seen = [];
+  try {
+    const cases = [
+      ["confirm=bogus", "token", "This page is not set up correctly"],
+      ["tenant=BAD", "token", "This page is not set up correctly"],
+      ["clientId=", "token", "This page is not set up correctly"],
+      ["tokenParam=code", "code", "One last step"],
+    ];
+    for (const [query, param, expected] of cases) {
+      const token = secrets.add("opt-in token", unique("demo-setup-token"));
+      await page.goto(`${API_URL}/?${query}&${param}=${token}`);
+      await heading(page, expected);
+      seen.push(...(await pageState(page, cdp)));
+    }
   } finally {
     await context.close();
   }
