@@ -28,9 +28,14 @@ lint: setup
 test-native: setup
 	cargo test --workspace
 
-# The library's wasm tests, in headless Chromium and in Node, against the sandbox.
+# The library's wasm tests, in headless Chromium and in Node, against the sandbox;
+# then the browser and worker suites again in headless Firefox ESR (GECKODRIVER
+# wins over CHROMEDRIVER in wasm-bindgen-test-runner).
 test-wasm: setup
 	scripts/with-sandbox.sh -- cargo test --target $(WASM) --tests
+	env -u CHROMEDRIVER GECKODRIVER=$(HOME)/.cargo/bin/geckodriver GECKODRIVER_ARGS="--websocket-port 0" \
+	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/support/firefox.webdriver.json \
+	  scripts/with-sandbox.sh -- cargo test --target $(WASM) --test browser --test worker
 
 # The same browser suite the way storefront teams run it.
 test-wasm-pack: setup

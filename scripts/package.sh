@@ -44,6 +44,9 @@ rm "$stage/emporix_optin_bg.wasm.d.ts"
   "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
 cp -R pkg-template/. "$stage/"
 
+# emporix-optin/inline: the same modules with the wasm embedded (inline/).
+node scripts/inline-entry.mjs "$stage"
+
 # package.json: the template, with the crate's version and, when wasm-bindgen
 # emitted JS snippets, their folder.
 cargo metadata --no-deps --format-version 1 | node --input-type=module -e '

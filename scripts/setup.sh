@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,14 +33,37 @@ if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; 
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  log "installing chromium and chromium-driver from Debian"
+# The three browser engines the tests drive, from Debian: Chromium, Firefox ESR
+# and WebKitGTK (Safari's engine: WebKitWebDriver runs MiniBrowser on an Xvfb
+# screen). Each package is checked by a file it installs.
+declare -A debian_packages=(
+  [chromium]=/usr/bin/chromium
+  [chromium-driver]=/usr/bin/chromedriver
+  [firefox-esr]=/usr/bin/firefox-esr
+  [webkit2gtk-driver]=/usr/bin/WebKitWebDriver
+  [libwebkit2gtk-4.1-0]=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+  [xvfb]=/usr/bin/Xvfb
+)
+missing_packages=()
+for package in "${!debian_packages[@]}"; do
+  [ -x "${debian_packages[$package]}" ] || missing_packages+=("$package")
+done
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  log "installing from Debian: ${missing_packages[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing_packages[@]}"
 fi
 
-# Node tooling (binaryen's wasm-opt, playwright-core, typescript, vite) lives in
+# Firefox's WebDriver (wasm-bindgen-test-runner and tests/support/browsers.mjs
+# use it as $GECKODRIVER). No --locked, as for wasm-bindgen-cli.
+if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION\b"; then
+  log "installing geckodriver $GECKODRIVER_VERSION"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --force
+fi
+
+# Node tooling (binaryen's wasm-opt, playwright-core, selenium-webdriver,
+# typescript, vite) lives in
 # the project's own node_modules and is always called by explicit path.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing node dev dependencies"

@@ -13,8 +13,9 @@ if (!PACKAGE_TARBALL || !REPO_DIR) throw new Error("run through scripts/test-pac
 const PKG_DIR = join(REPO_DIR, "pkg");
 
 // What a storefront installs: the entries, the hand-written modules and
-// declarations, the wasm-bindgen glue and its types, the wasm, and the
-// manifest and README.
+// declarations, the wasm-bindgen glue and its types, the wasm, the inline
+// entry's copies of the modules with the wasm as base64, and the manifest and
+// README.
 const EXPECTED_FILES = [
   "README.md",
   "client.d.ts",
@@ -25,6 +26,14 @@ const EXPECTED_FILES = [
   "error.js",
   "index.d.ts",
   "index.js",
+  "inline.d.ts",
+  "inline/client.js",
+  "inline/emporix_optin.js",
+  "inline/emporix_optin_bg.wasm.js",
+  "inline/error.js",
+  "inline/index.js",
+  "inline/link.js",
+  "inline/wasm.js",
   "link.js",
   "node.js",
   "package.json",
@@ -88,8 +97,11 @@ test("the manifest: the crate's name and version, ES modules, types first, no de
   assert.equal(manifest.license, crate.license);
   assert.equal(manifest.type, "module");
   assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
+  assert.deepEqual(Object.keys(manifest.exports), [".", "./inline", "./package.json"]);
+  assert.deepEqual(Object.keys(manifest.exports["./inline"]), ["types", "default"]);
   const entries = [
     ...Object.values(manifest.exports["."]),
+    ...Object.values(manifest.exports["./inline"]),
     manifest.exports["./package.json"],
     manifest.main,
     manifest.types,
@@ -104,6 +116,31 @@ test("the manifest: the crate's name and version, ES modules, types first, no de
   for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "scripts"]) {
     assert.equal(manifest[field], undefined, field);
   }
+});
+
+test("the inline entry: the browser entry's modules, no import.meta, the wasm itself embedded", async () => {
+  const inline = join(unpacked, "package/inline");
+  const modules = (await readdir(inline)).filter((name) => name !== "emporix_optin_bg.wasm.js").sort();
+  const main = (await readdir(join(unpacked, "package")))
+    .filter((name) => name.endsWith(".js") && name !== "node.js")
+    .sort();
+  assert.deepEqual(modules, main, "a copy of every browser module");
+  for (const name of modules) {
+    const source = await readFile(join(inline, name), "utf8");
+    const code = source.replace(/^\s*(\/\/|\*|\/\*).*$/gm, "");
+    assert.doesNotMatch(code, /import\.meta|\.wasm["']|\bimport\s*\(/, `${name} loads nothing by URL`);
+    const original = await readFile(join(unpacked, "package", name), "utf8");
+    // Only the wasm's source differs from the browser entry's module.
+    const normalise = (text) =>
+      text
+        .replace('import { inlineWasm } from "./emporix_optin_bg.wasm.js";\n', "")
+        .replace(/new URL\((["'])(\.\/)?emporix_optin_bg\.wasm\1, import\.meta\.url\)/g, "inlineWasm()");
+    assert.equal(normalise(source), normalise(original), `${name} is the browser entry's module`);
+  }
+  const bytesModule = await readFile(join(inline, "emporix_optin_bg.wasm.js"), "utf8");
+  const [, base64] = bytesModule.match(/"([A-Za-z0-9+/=]{1000,})"/);
+  const wasm = await readFile(join(unpacked, "package/emporix_optin_bg.wasm"));
+  assert.ok(Buffer.from(base64, "base64").equals(wasm), "the embedded bytes are the package's wasm");
 });
 
 test("two builds of the same sources, at different paths, give byte-identical tarballs", { timeout: 1_800_000 }, async () => {
