@@ -12,7 +12,7 @@ WASM := wasm32-unknown-unknown
 # Runs scripts/NAME.sh when it exists (each owns one part of the test suite).
 run-part = if [ -x scripts/$(1).sh ]; then scripts/$(1).sh; else echo "[make] scripts/$(1).sh not present"; fi
 
-.PHONY: all setup lint test test-native test-wasm test-wasm-pack package test-package test-e2e \
+.PHONY: all setup lint test test-native test-wasm test-wasm-pack package test-package test-flow test-e2e \
         test-hardening size-check demo bench fuzz clean
 
 all: test
@@ -47,6 +47,10 @@ package: setup
 test-package: package
 	@$(call run-part,test-package)
 
+# The activation flow, hook and subpath bundles, without a browser.
+test-flow: package
+	@$(call run-part,test-flow)
+
 test-e2e: package
 	@$(call run-part,test-e2e)
 
@@ -56,7 +60,7 @@ test-hardening: package
 size-check: package
 	@$(call run-part,size-check)
 
-test: lint test-native test-wasm test-wasm-pack package test-package test-e2e test-hardening size-check
+test: lint test-native test-wasm test-wasm-pack package test-package test-flow test-e2e test-hardening size-check
 	@echo "[make] all tests passed"
 
 demo: package

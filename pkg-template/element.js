@@ -487,12 +487,12 @@ export class EmporixOptInActivation extends Base {
     const m = this.#messages;
     const ui = this.#ui;
     ui.resend.section.hidden = !WITH_RESEND.has(state.status);
-    const resend = state.resend;
+    const resend = state.resendForm;
     const sending = resend.status === "sending";
     ui.send.disabled = sending || (state.cooldown?.action === "resend" && state.cooldown.secondsLeft > 0);
     ui.form.querySelector(".busy").hidden = !sending;
     ui.resend.section.setAttribute("aria-busy", String(sending));
-    if (previous?.resend === resend) return;
+    if (previous?.resendForm === resend) return;
     const feedback = {
       sent: [format(m.resendSent, { email: resend.email }), "success"],
       "rate-limited": [m.resendRateLimited, "error"],

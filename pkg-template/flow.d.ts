@@ -75,8 +75,8 @@ export interface ActivationState {
   readonly returnUrl?: string;
   /** The wait Emporix imposed, or `null`. */
   readonly cooldown: Cooldown | null;
-  /** The resend form's state. */
-  readonly resend: ResendState;
+  /** The resend form's state (named so as not to clash with the `resend` action of the React hook). */
+  readonly resendForm: ResendState;
   /** Whether `confirm()` would send a request now (offer the button enabled). */
   readonly canConfirm: boolean;
   /** Whether the resend form belongs on the page and `resend()` would send now. */

@@ -65,7 +65,7 @@ export class ActivationFlow {
     } catch (error) {
       this.#problem = error;
     }
-    this.#state = this.#snapshot({ status: "checking", resend: IDLE_RESEND, cooldown: null });
+    this.#state = this.#snapshot({ status: "checking", resendForm: IDLE_RESEND, cooldown: null });
   }
 
   /** The current state; a new frozen object after each change. */
@@ -207,14 +207,14 @@ export class ActivationFlow {
     switch (code) {
       case "invalid_input":
         if (error.field === "email") return this.#setResend({ status: "invalid-email", email, error });
-        return this.#set({ status: "setup-error", error, resend: IDLE_RESEND });
+        return this.#set({ status: "setup-error", error, resendForm: IDLE_RESEND });
       case "bad_request":
         return this.#setResend({ status: "invalid-email", email, error });
       case "unauthorized":
-        return this.#set({ status: "setup-error", error, resend: IDLE_RESEND });
+        return this.#set({ status: "setup-error", error, resendForm: IDLE_RESEND });
       case "rate_limited":
         return this.#set({
-          resend: { status: "rate-limited", email, error },
+          resendForm: { status: "rate-limited", email, error },
           cooldown: this.#cooldown("resend", error.retryAfter ?? DEFAULT_WAIT_SECONDS),
         });
       case "network":
@@ -245,8 +245,8 @@ export class ActivationFlow {
     return { action, until, secondsLeft: Math.ceil(seconds) };
   }
 
-  #setResend(resend) {
-    return this.#set({ resend });
+  #setResend(resendForm) {
+    return this.#set({ resendForm });
   }
 
   /**
@@ -258,7 +258,7 @@ export class ActivationFlow {
     const previous = this.#state;
     const statusChanged = changes.status !== undefined && changes.status !== previous.status;
     const next = statusChanged
-      ? { status: changes.status, session: previous.session, resend: previous.resend, cooldown: null, ...changes }
+      ? { status: changes.status, session: previous.session, resendForm: previous.resendForm, cooldown: null, ...changes }
       : { ...previous, ...changes };
     this.#state = this.#snapshot(next);
     this.#schedule();
@@ -319,9 +319,9 @@ export class ActivationFlow {
       session: state.status === "activated" ? state.session : undefined,
       returnUrl: this.#returnUrl,
       cooldown: cooldown ? Object.freeze({ ...cooldown }) : null,
-      resend: Object.freeze({ ...state.resend }),
+      resendForm: Object.freeze({ ...state.resendForm }),
       canConfirm: CONFIRMABLE.has(state.status) && this.#token !== null && !waiting("confirm"),
-      canResend: RESENDABLE.has(state.status) && state.resend.status !== "sending" && !waiting("resend"),
+      canResend: RESENDABLE.has(state.status) && state.resendForm.status !== "sending" && !waiting("resend"),
     };
     for (const key of Object.keys(copy)) if (copy[key] === undefined) delete copy[key];
     return Object.freeze(copy);

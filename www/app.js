@@ -120,7 +120,7 @@ function createElement() {
   }
   activation.addEventListener("activated", (event) => showSession(event.detail));
   activation.addEventListener("statechange", (event) => {
-    const { resend } = event.detail;
+    const { resendForm: resend } = event.detail;
     if (resend.status === "sent" && resend !== lastResend) {
       lastResend = resend;
       sessionStorage.setItem(KNOWN_EMAIL, resend.email);

@@ -24,7 +24,7 @@ describe("start", () => {
     assert.deepEqual(statuses(), ["no-token"]);
     assert.equal(flow.state.canConfirm, false);
     assert.equal(flow.state.canResend, true);
-    assert.equal(flow.state.resend.status, "idle");
+    assert.equal(flow.state.resendForm.status, "idle");
   });
 
   test("an empty token counts as none", async () => {
@@ -278,10 +278,10 @@ describe("resend", () => {
   test("sending → sent, with the address trimmed; the page's status stays", async () => {
     const { flow, client } = await linkUsed(undefined);
     const sending = flow.resend("  shopper@example.com ");
-    assert.deepEqual(flow.state.resend, { status: "sending", email: "shopper@example.com" });
+    assert.deepEqual(flow.state.resendForm, { status: "sending", email: "shopper@example.com" });
     assert.equal(flow.state.canResend, false);
     await sending;
-    assert.deepEqual(flow.state.resend, { status: "sent", email: "shopper@example.com" });
+    assert.deepEqual(flow.state.resendForm, { status: "sent", email: "shopper@example.com" });
     assert.equal(flow.state.status, "link-used");
     assert.equal(client.calls.at(-1).argument, "shopper@example.com");
   });
@@ -289,7 +289,7 @@ describe("resend", () => {
   test("an empty address is refused without a request", async () => {
     const { flow, client } = await linkUsed();
     await flow.resend("   ");
-    assert.equal(flow.state.resend.status, "invalid-email");
+    assert.equal(flow.state.resendForm.status, "invalid-email");
     await flow.resend(undefined);
     assert.equal(client.count("resendActivation"), 0);
   });
@@ -301,18 +301,18 @@ describe("resend", () => {
       optInError("unauthorized"),
     );
     await flow.resend("a@b");
-    assert.equal(flow.state.resend.status, "invalid-email");
+    assert.equal(flow.state.resendForm.status, "invalid-email");
     await flow.resend("a@b.example");
-    assert.equal(flow.state.resend.status, "invalid-email");
+    assert.equal(flow.state.resendForm.status, "invalid-email");
     await flow.resend("a@b.example");
     assert.equal(flow.state.status, "setup-error");
-    assert.equal(flow.state.resend.status, "idle");
+    assert.equal(flow.state.resendForm.status, "idle");
   });
 
   test("rate_limited holds the form back for Retry-After seconds", async () => {
     const { flow, clock, client } = await linkUsed(optInError("rate_limited", { retryAfter: 2 }), undefined);
     await flow.resend("a@b.example");
-    assert.equal(flow.state.resend.status, "rate-limited");
+    assert.equal(flow.state.resendForm.status, "rate-limited");
     assert.equal(flow.state.cooldown.action, "resend");
     assert.equal(flow.state.canResend, false);
     await flow.resend("a@b.example");
@@ -320,17 +320,17 @@ describe("resend", () => {
     clock.advance(2000);
     assert.equal(flow.state.canResend, true);
     await flow.resend("a@b.example");
-    assert.equal(flow.state.resend.status, "sent");
+    assert.equal(flow.state.resendForm.status, "sent");
   });
 
   test("network, timeout and other failures say so, and a retry is possible", async () => {
     const { flow } = await linkUsed(optInError("network"), optInError("timeout"), optInError("server_error"));
     await flow.resend("a@b.example");
-    assert.deepEqual([flow.state.resend.status, flow.state.resend.reason], ["trouble", "network"]);
+    assert.deepEqual([flow.state.resendForm.status, flow.state.resendForm.reason], ["trouble", "network"]);
     await flow.resend("a@b.example");
-    assert.deepEqual([flow.state.resend.status, flow.state.resend.reason], ["trouble", "timeout"]);
+    assert.deepEqual([flow.state.resendForm.status, flow.state.resendForm.reason], ["trouble", "timeout"]);
     await flow.resend("a@b.example");
-    assert.equal(flow.state.resend.status, "failed");
+    assert.equal(flow.state.resendForm.status, "failed");
   });
 
   test("a double submit sends one request; resend is not offered while the link may still work", async () => {

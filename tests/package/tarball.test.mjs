@@ -20,10 +20,16 @@ const EXPECTED_FILES = [
   "README.md",
   "client.d.ts",
   "client.js",
+  "element.d.ts",
+  "element.js",
   "emporix_optin.d.ts",
   "emporix_optin.js",
   "emporix_optin_bg.wasm",
   "error.js",
+  "flow.d.ts",
+  "flow.js",
+  "i18n.d.ts",
+  "i18n.js",
   "index.d.ts",
   "index.js",
   "inline.d.ts",
@@ -37,8 +43,13 @@ const EXPECTED_FILES = [
   "link.js",
   "node.js",
   "package.json",
+  "react.d.ts",
+  "react.js",
   "wasm.js",
 ];
+
+// The activation flow's subpaths (emporix-optin/flow, /element, /react, /i18n).
+const SUBPATHS = ["flow", "element", "react", "i18n"];
 
 const run = (command, args, options) => execFileSync(command, args, { encoding: "utf8", ...options });
 
@@ -97,7 +108,10 @@ test("the manifest: the crate's name and version, ES modules, types first, no de
   assert.equal(manifest.license, crate.license);
   assert.equal(manifest.type, "module");
   assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"]);
-  assert.deepEqual(Object.keys(manifest.exports), [".", "./inline", "./package.json"]);
+  assert.deepEqual(Object.keys(manifest.exports), [".", ...SUBPATHS.map((name) => `./${name}`), "./inline", "./package.json"]);
+  for (const name of SUBPATHS) {
+    assert.deepEqual(manifest.exports[`./${name}`], { types: `./${name}.d.ts`, default: `./${name}.js` });
+  }
   assert.deepEqual(Object.keys(manifest.exports["./inline"]), ["types", "default"]);
   const entries = [
     ...Object.values(manifest.exports["."]),
@@ -109,11 +123,15 @@ test("the manifest: the crate's name and version, ES modules, types first, no de
   for (const entry of entries) {
     assert.ok(EXPECTED_FILES.includes(entry.replace(/^\.\//, "")), `${entry} is packed`);
   }
-  // node.js registers how Node reads the wasm when it is evaluated: bundlers
-  // must keep it even when only re-exports are used. Every other module is pure.
-  assert.deepEqual(manifest.sideEffects, ["./node.js"]);
+  // node.js registers how Node reads the wasm when it is evaluated, and
+  // element.js defines the custom element: bundlers must keep them even when
+  // nothing they export is used. Every other module is pure.
+  assert.deepEqual(manifest.sideEffects, ["./node.js", "./element.js"]);
   assert.ok(manifest.engines.node);
-  for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "scripts"]) {
+  // React only for emporix-optin/react, and optional.
+  assert.deepEqual(manifest.peerDependencies, { react: ">=18" });
+  assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
+  for (const field of ["dependencies", "optionalDependencies", "scripts"]) {
     assert.equal(manifest[field], undefined, field);
   }
 });
@@ -122,7 +140,7 @@ test("the inline entry: the browser entry's modules, no import.meta, the wasm it
   const inline = join(unpacked, "package/inline");
   const modules = (await readdir(inline)).filter((name) => name !== "emporix_optin_bg.wasm.js").sort();
   const main = (await readdir(join(unpacked, "package")))
-    .filter((name) => name.endsWith(".js") && name !== "node.js")
+    .filter((name) => name.endsWith(".js") && name !== "node.js" && !SUBPATHS.includes(name.slice(0, -3)))
     .sort();
   assert.deepEqual(modules, main, "a copy of every browser module");
   for (const name of modules) {
