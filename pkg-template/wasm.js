@@ -22,6 +22,11 @@ export function init() {
     (error) => {
       // A failed load (offline, say) must not stick: the next call retries.
       loading = undefined;
+      // Firefox rejects a download cut short with an AbortError, which callers
+      // take for their own signal: report it as the network error it is.
+      if (error?.name === "AbortError") {
+        throw new TypeError(`the WebAssembly module could not be loaded: ${error.message}`, { cause: error });
+      }
       throw error;
     },
   );

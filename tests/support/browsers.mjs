@@ -239,7 +239,15 @@ function decode(text) {
 
 // Runs in the page as WebDriver's asynchronous script: FUNCTION is the
 // caller's function source, pasted in (so no eval runs under the page's CSP).
+// Firefox runs WebDriver scripts in a sandbox with builtins of its own (its
+// \`Error\` is not the page's, nor is \`globalThis\`): \`with (window)\` makes the
+// function see the page's globals, as it does in the other engines.
 const PAGE_SCRIPT = `
+const pageFunction = (() => {
+  with (window) {
+    return (FUNCTION);
+  }
+})();
 const done = arguments[arguments.length - 1];
 const UNDEFINED = ${JSON.stringify(UNDEFINED)};
 const revive = (value) => {
@@ -252,7 +260,7 @@ const revive = (value) => {
 };
 const encode = (value) => JSON.stringify([value], (_key, v) => (v === undefined ? { [UNDEFINED]: true } : v));
 Promise.resolve()
-  .then(() => (FUNCTION)(...revive(JSON.parse(arguments[0]))[0]))
+  .then(() => pageFunction(...revive(JSON.parse(arguments[0]))[0]))
   .then(
     (value) => done({ result: encode(value) }),
     (error) => done({ error: { name: String(error && error.name), message: String(error && error.message), stack: String(error && error.stack) } }),

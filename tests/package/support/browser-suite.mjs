@@ -1,26 +1,32 @@
-// The checks every browser consumer must pass, whatever built or served it:
-// lazy loading, both calls, OptInClient, errors, and the same in a module
-// worker.
+// The checks every browser consumer must pass, whatever built or served it
+// and in whichever engine: lazy loading, both calls, OptInClient, errors, and
+// the same in a module worker.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { call, newClient, openPage, startWorker } from "./chromium.mjs";
+import { call, newClient, openPage, startWorker } from "./pages.mjs";
 import { clientConfig, clientOptions, pendingCustomer, requestsMentioning, unique } from "./sandbox.mjs";
 
 /**
  * Checks the page that `page()` names, as `{ browser, url }` (called once the
- * file's `before` hooks have run).
+ * suite's `before` hooks have run). With `inline: true` the page uses
+ * `emporix-optin/inline`, which must never fetch a `.wasm` file; otherwise the
+ * first call fetches it once.
  */
-export function browserConsumerSuite(page) {
-  async function open() {
+export function browserConsumerSuite(page, { inline = false } = {}) {
+  const open = () => {
     const { browser, url } = page();
-    const opened = await openPage(browser, url);
-    await opened.page.waitForLoadState("networkidle");
-    return opened;
-  }
+    return openPage(browser, url);
+  };
+  // The wasm files fetched after the first call: one, or none when inline.
+  const loadedOnce = async (page, message) => {
+    const loads = await page.wasmLoads();
+    assert.equal(loads.length, inline ? 0 : 1, `${message}: ${loads}`);
+  };
 
   test("importing loads no wasm; concurrent first calls load it once", async () => {
-    const { page, wasmRequests, errors } = await open();
-    assert.deepEqual(wasmRequests, [], "nothing loaded before the first call");
+    const page = await open();
+    await page.settle();
+    assert.deepEqual(await page.wasmLoads(), [], "nothing loaded before the first call");
     const options = await clientOptions();
     const [first, second] = [await pendingCustomer(), await pendingCustomer()];
     const calls = [{ ...options, token: first.token }, { ...options, token: second.token }];
@@ -29,32 +35,30 @@ export function browserConsumerSuite(page) {
       return customers.map((customer) => typeof customer.access_token);
     }, calls);
     assert.deepEqual(types, ["string", "string"]);
-    assert.equal(wasmRequests.length, 1, `one load: ${wasmRequests}`);
+    await loadedOnce(page, "one load");
     const third = await pendingCustomer();
     assert.ok((await call(page, "confirmOptIn", { ...options, token: third.token })).value);
-    assert.equal(wasmRequests.length, 1, "later calls reuse the module");
-    assert.deepEqual(errors, []);
-    await page.close();
+    await loadedOnce(page, "later calls reuse the module");
+    assert.deepEqual(await page.errors(), []);
   });
 
   test("init() preloads the module, once", async () => {
-    const { page, wasmRequests, errors } = await open();
+    const page = await open();
     const result = await page.evaluate(async () => {
       const { init } = window.optin;
       const samePromise = init() === init();
       return { samePromise, resolved: await init() };
     });
     assert.deepEqual(result, { samePromise: true, resolved: undefined });
-    assert.equal(wasmRequests.length, 1);
+    await loadedOnce(page, "init() loads");
     const { token } = await pendingCustomer();
     assert.ok((await call(page, "confirmOptIn", { ...(await clientOptions()), token })).value);
-    assert.equal(wasmRequests.length, 1);
-    assert.deepEqual(errors, []);
-    await page.close();
+    await loadedOnce(page, "the call reuses the module");
+    assert.deepEqual(await page.errors(), []);
   });
 
   test("confirmOptIn resolves to the customer's tokens; a second use is bad_request", async () => {
-    const { page, errors } = await open();
+    const page = await open();
     const options = { ...(await clientOptions()), token: (await pendingCustomer()).token };
     const { value: customer } = await call(page, "confirmOptIn", options);
     assert.equal(typeof customer.access_token, "string");
@@ -70,12 +74,11 @@ export function browserConsumerSuite(page) {
     assert.equal(error.status, 400);
     assert.equal(error.type, "token_already_used");
     assert.ok(!error.message.includes(options.token), "the token stays out of the message");
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.deepEqual(await page.errors(), []);
   });
 
   test("resendActivation resolves to undefined; invalid options send nothing", async () => {
-    const { page, errors } = await open();
+    const page = await open();
     const { email } = await pendingCustomer();
     const resent = await call(page, "resendActivation", { ...(await clientOptions()), email });
     assert.equal(resent.error, undefined);
@@ -87,19 +90,19 @@ export function browserConsumerSuite(page) {
     assert.equal(error.code, "invalid_input");
     assert.equal(error.field, "anonymousToken");
     assert.deepEqual(await requestsMentioning(rejected), [], "nothing sent");
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.deepEqual(await page.errors(), []);
   });
 
   test("OptInClient: constructing loads nothing; with a client id it logs in and confirms", async () => {
-    const { page, wasmRequests, errors } = await open();
+    const page = await open();
     await newClient(page, await clientConfig());
-    assert.deepEqual(wasmRequests, [], "the constructor needs no wasm");
+    await page.settle();
+    assert.deepEqual(await page.wasmLoads(), [], "the constructor needs no wasm");
     const { token, email } = await pendingCustomer(unique("client"));
 
     const { value: customer } = await call(page, "client.confirmOptIn", token);
     assert.equal(typeof customer.access_token, "string");
-    assert.equal(wasmRequests.length, 1);
+    await loadedOnce(page, "the first call loads");
     const [confirm] = await requestsMentioning(token);
     assert.match(confirm.authorization, /^Bearer ./, "with the token from the login");
     const { error } = await call(page, "client.confirmOptIn", token);
@@ -117,12 +120,11 @@ export function browserConsumerSuite(page) {
       }
     });
     assert.deepEqual(thrown, { name: "OptInError", code: "invalid_input", field: "clientId" });
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.deepEqual(await page.errors(), []);
   });
 
   test("works the same in a dedicated module worker", async () => {
-    const { page, errors } = await open();
+    const page = await open();
     const worker = await startWorker(page);
     const options = await clientOptions();
     const { token, email } = await pendingCustomer();
@@ -140,7 +142,6 @@ export function browserConsumerSuite(page) {
     const other = await pendingCustomer();
     const confirmed = await call(worker, "client.confirmOptIn", other.token);
     assert.equal(typeof confirmed.value.access_token, "string", "OptInClient with a client id");
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.deepEqual(await page.errors(), []);
   });
 }

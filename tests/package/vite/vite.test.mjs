@@ -6,11 +6,10 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build, createServer } from "vite";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
-import { useChromium } from "../support/chromium.mjs";
+import { bundlerEngines, useBrowser } from "../support/pages.mjs";
 import { serve } from "../support/server.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
-const browser = useChromium();
 
 describe("production build", () => {
   const outDir = `${root}/dist`;
@@ -30,7 +29,12 @@ describe("production build", () => {
     assert.ok(installed.equals(await readFile(`${outDir}/assets/${wasm[0]}`)));
   });
 
-  browserConsumerSuite(() => ({ browser: browser(), url: server.url }));
+  for (const engine of bundlerEngines()) {
+    describe(engine, () => {
+      const browser = useBrowser(engine);
+      browserConsumerSuite(() => ({ browser: browser(), url: server.url }));
+    });
+  }
 });
 
 describe("dev server", () => {
@@ -46,5 +50,10 @@ describe("dev server", () => {
   });
   after(() => server?.close());
 
-  browserConsumerSuite(() => ({ browser: browser(), url: server.resolvedUrls.local[0] }));
+  for (const engine of bundlerEngines()) {
+    describe(engine, () => {
+      const browser = useBrowser(engine);
+      browserConsumerSuite(() => ({ browser: browser(), url: server.resolvedUrls.local[0] }));
+    });
+  }
 });

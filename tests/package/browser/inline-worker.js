@@ -1,0 +1,12 @@
+// Import maps do not reach workers: a relative path to the entry does.
+import * as optin from "./node_modules/emporix-optin/inline/index.js";
+
+self.optin = optin;
+// Runs the functions the tests send (tests/package/support/pages.mjs).
+self.onmessage = async ({ data: { id, source, args } }) => {
+  try {
+    self.postMessage({ id, value: await Function(`return (${source})`)()(...args) });
+  } catch (error) {
+    self.postMessage({ id, error: String(error?.stack ?? error) });
+  }
+};
