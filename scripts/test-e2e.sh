@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test-e2e` (after `make package`): the landing page in Debian's Chromium,
-# driven by playwright-core, against a sandbox that serves www/ and pkg/.
+# `make test-e2e` (after `make package`): the landing page (www/, hosting the
+# element) in Chromium through Playwright (landing.test.mjs) and in Chromium,
+# Firefox and WebKit over WebDriver (engines.test.mjs; $BROWSERS picks some),
+# against a sandbox that serves www/ and pkg/.
 # One resend per address per 5 s, so the rate-limit countdown runs out quickly.
 # Screenshots of every state: test-output/e2e/.
 set -euo pipefail

@@ -42,7 +42,7 @@ async function typecheck(examples, dir, project) {
   await mkdir(join(here, dir), { recursive: true });
   for (const { lang, code, name } of examples) {
     // A script that require()s is CommonJS; everything else is an ES module.
-    const extension = lang === "ts" ? "ts" : code.includes("require(") ? "cjs" : "js";
+    const extension = lang === "ts" || lang === "tsx" ? lang : code.includes("require(") ? "cjs" : "js";
     await writeFile(join(here, dir, `${name}.${extension}`), code);
   }
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -60,7 +60,7 @@ function scripts(source, type) {
 }
 
 test("the README has examples in every language the tests know, and only those", () => {
-  assert.deepEqual([...new Set(blocks.map((block) => block.lang))].sort(), ["html", "js", "sh", "ts"]);
+  assert.deepEqual([...new Set(blocks.map((block) => block.lang))].sort(), ["html", "js", "sh", "ts", "tsx"]);
 });
 
 test("the install command names the package", () => {
@@ -68,7 +68,7 @@ test("the install command names the package", () => {
 });
 
 test("every JavaScript and TypeScript example type-checks against the package", async () => {
-  const examples = [...byLang("js"), ...byLang("ts")].map((block) => ({
+  const examples = [...byLang("js"), ...byLang("ts"), ...byLang("tsx")].map((block) => ({
     ...block,
     name: `readme-line-${block.line}`,
   }));
