@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -f pkg/flow.js ] || { echo "pkg/flow.js is missing: run \`make test-flow\`, which builds the package first." >&2; exit 1; }
-node --test tests/flow/flow.test.mjs
+node --test tests/flow/flow.test.mjs tests/flow/i18n.test.mjs
 SANDBOX_PORT="${FLOW_SANDBOX_PORT:-18600}" scripts/with-sandbox.sh \
   -- node --test --test-concurrency=1 tests/flow/client.test.mjs tests/flow/react.test.mjs tests/flow/bundle.test.mjs

@@ -571,3 +571,29 @@ test("the lang attribute (here from ?lang=) wins over the browser's languages", 
     await heading(page, "Sehen Sie in Ihr Postfach");
   });
 });
+
+test("Trusted Types are enforced, so the page and the element use no HTML-parsing sink", async () => {
+  await withPage(
+    browser,
+    async (page, secrets) => {
+      const token = unique("trusted-types");
+      secrets.add(token);
+      await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+      await heading(page, "One last step");
+      // The policy bites: a string assigned to innerHTML throws.
+      const outcome = await page.evaluate(() => {
+        try {
+          document.createElement("div").innerHTML = "<b>x</b>";
+          return "allowed";
+        } catch (error) {
+          return error.name;
+        }
+      });
+      assert.equal(outcome, "TypeError");
+      // …and the whole flow ran under it, sandbox panel and element alike.
+      await activate(page).click();
+      await heading(page, "Your account is active");
+    },
+    { expected: [/TrustedHTML/] },
+  );
+});
