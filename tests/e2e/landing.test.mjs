@@ -597,3 +597,27 @@ test("Trusted Types are enforced, so the page and the element use no HTML-parsin
     { expected: [/TrustedHTML/] },
   );
 });
+
+test("texts can be overridden and parts styled by the storefront", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("override");
+    secrets.add(token);
+    await page.goto(await registerOptIn({ email: uniqueEmail(), token }));
+    await heading(page, "One last step");
+    const styled = await page.evaluate(() => {
+      const element = document.querySelector("emporix-optin-activation");
+      element.messages = { readyTitle: "Almost there", confirmButton: "<b>Go</b>", unknownKey: "x" };
+      // A storefront stylesheet (adopted, as the page's CSP allows) theming a part.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync("emporix-optin-activation::part(button) { text-transform: uppercase; }");
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      return getComputedStyle(element.shadowRoot.querySelector("#activate")).textTransform;
+    });
+    assert.equal(styled, "uppercase");
+    await heading(page, "Almost there");
+    const button = page.getByRole("button", { name: "<b>Go</b>" });
+    assert.equal(await button.textContent(), "<b>Go</b>", "inserted as text, never as HTML");
+    await button.click();
+    await heading(page, "Your account is active");
+  });
+});

@@ -126,3 +126,21 @@ test("without a token in the link: no-token, and nothing is sent", async () => {
   assert.equal(probe.latest.canConfirm, false);
   probe.unmount();
 });
+
+test("server-side rendering (react-dom/server): checking, nothing sent, nothing read from a location", async () => {
+  const { renderToString } = await import("react-dom/server");
+  const saved = { location: globalThis.location, history: globalThis.history };
+  delete globalThis.location;
+  delete globalThis.history;
+  try {
+    const confirms = [];
+    const spy = { confirmOptIn: (token) => confirms.push(token), resendActivation: async () => {} };
+    function Page() {
+      return h("p", null, useOptInActivation({ client: spy, confirm: "auto" }).status);
+    }
+    assert.equal(renderToString(h(StrictMode, null, h(Page))), "<p>checking</p>");
+    assert.deepEqual(confirms, [], "effects do not run on the server");
+  } finally {
+    Object.assign(globalThis, saved);
+  }
+});
