@@ -621,3 +621,16 @@ test("texts can be overridden and parts styled by the storefront", async () => {
     await heading(page, "Your account is active");
   });
 });
+
+test("a config.json that does not load is reported, and the token leaves the address bar even then", async () => {
+  await withPage(browser, async (page, secrets) => {
+    const token = unique("no-config");
+    secrets.add(token);
+    await page.route("**/config.json", (route) => route.fulfill({ status: 500, body: "" }));
+    await page.goto(`${SANDBOX_URL}/?token=${token}&keep=1`);
+    await page.getByRole("alert").getByText("config.json could not be loaded (HTTP 500).").waitFor();
+    assertNoToken(page, token);
+    assert.equal(new URL(page.url()).search, "?keep=1");
+    assert.equal((await confirmRequests(token)).length, 0);
+  });
+});
