@@ -31,3 +31,11 @@ test("OptInClient works from CommonJS", async () => {
   assert.equal(typeof (await client.confirmOptIn(token)).access_token, "string");
   assert.equal(await client.resendActivation(email), undefined);
 });
+
+test("require() of emporix-optin/inline gives the same API", async () => {
+  const inline = require("emporix-optin/inline");
+  assert.deepEqual(Object.keys(inline).sort(), Object.keys(optin).sort());
+  const options = await clientOptions();
+  const { token } = await pendingCustomer();
+  assert.equal(typeof (await inline.confirmOptIn({ ...options, token })).access_token, "string");
+});

@@ -5,7 +5,7 @@
 // shows the package too, must have examples that type-check as well.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -86,6 +86,36 @@ test("every JavaScript and TypeScript example of the repository's README type-ch
     .map((block) => ({ ...block, name: `repository-readme-line-${block.line}` }));
   assert.ok(examples.length > 0, "README.md has examples");
   await typecheck(examples, "repository-examples", "tsconfig.repository.json");
+});
+
+test("every row of \"Where it works\" names consumer tests that exist, and the versions they run", async () => {
+  const start = readme.indexOf("### Where it works");
+  const table = readme
+    .slice(start, readme.indexOf("\n\n", readme.indexOf("| --- |", start)))
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| Environment") && !line.startsWith("| ---"));
+  assert.ok(table.length >= 10, `the table's rows: ${table.length}`);
+  const consumers = await readdir(join(here, ".."), { withFileTypes: true });
+  for (const row of table) {
+    const tests = [...row.split("|").at(-2).matchAll(/`([\w-]+)`/g)].map((match) => match[1]);
+    assert.ok(tests.length > 0, `a test named in: ${row}`);
+    for (const name of tests) {
+      const folder = consumers.find((entry) => entry.isDirectory() && entry.name === name);
+      assert.ok(folder, `tests/package/${name} (named in: ${row})`);
+      const files = await readdir(join(here, "..", name));
+      assert.ok(files.some((file) => /\.test\.c?mjs$|\.test\.cjs$/.test(file)), `tests/package/${name} has tests`);
+    }
+  }
+  // The tested versions are the repository's pinned dev dependencies.
+  const { devDependencies } = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8"));
+  const tools = { Vite: "vite", webpack: "webpack", Parcel: "parcel", "Next.js": "next", esbuild: "esbuild", Rollup: "rollup", TypeScript: "typescript" };
+  for (const [tool, name] of Object.entries(tools)) {
+    const version = devDependencies[name];
+    assert.ok(version, `${name} is a dev dependency`);
+    const rows = table.filter((row) => row.includes(`| ${tool} ${version.split(".")[0]}`));
+    assert.ok(rows.length > 0, `a row with ${tool} ${version.split(".")[0]} as the minimum`);
+    for (const row of rows) assert.ok(row.includes(`(${version}`), `${tool} tested at ${version}: ${row}`);
+  }
 });
 
 const browser = useChromium();

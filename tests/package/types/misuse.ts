@@ -84,3 +84,8 @@ void caught.code;
 export const found: string = readOptInToken();
 // @ts-expect-error: init takes no argument
 void init("./emporix_optin_bg.wasm");
+
+// emporix-optin/inline is typed like the main entry.
+import { confirmOptIn as confirmInline } from "emporix-optin/inline";
+// @ts-expect-error token is required
+void confirmInline({ tenant: "myshop", anonymousToken: "a" });

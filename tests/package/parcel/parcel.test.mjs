@@ -1,0 +1,31 @@
+// The installed package in a Parcel 2 app without config: `parcel build
+// index.html` with its defaults, served as static files.
+import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
+import { after, before, describe, test } from "node:test";
+import { browserConsumerSuite } from "../support/browser-suite.mjs";
+import { buildWith, projectRoot } from "../support/build.mjs";
+import { bundlerEngines, useBrowser } from "../support/pages.mjs";
+import { serve } from "../support/server.mjs";
+
+const root = projectRoot(import.meta.url);
+let server;
+before(async () => {
+  await buildWith("parcel", ["build", "index.html"], root);
+  server = await serve(`${root}/dist`);
+});
+after(() => server?.close());
+
+test("emits the package's wasm once, unchanged", async () => {
+  const emitted = (await readdir(`${root}/dist`)).filter((name) => name.endsWith(".wasm"));
+  assert.equal(emitted.length, 1, `one wasm file: ${emitted}`);
+  const installed = await readFile(`${root}/node_modules/emporix-optin/emporix_optin_bg.wasm`);
+  assert.ok(installed.equals(await readFile(`${root}/dist/${emitted[0]}`)));
+});
+
+for (const engine of bundlerEngines()) {
+  describe(engine, () => {
+    const browser = useBrowser(engine);
+    browserConsumerSuite(() => ({ browser: browser(), url: server.url }));
+  });
+}
