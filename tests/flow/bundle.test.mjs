@@ -1,13 +1,17 @@
-// The subpaths through a bundler (Vite 8, its production build): the element
-// survives side-effect pruning (package.json `sideEffects`), the main entry
-// does not pull in the flow, and each subpath's gzipped size is measured.
+// The subpaths through bundlers: the element survives side-effect pruning
+// (package.json `sideEffects`) in Vite 8, webpack 5 and esbuild, and webpack
+// does drop it when the manifest does not declare it (so the check can fail);
+// the main entry does not pull in the flow; each subpath's gzipped size is
+// measured from a Vite production build.
 import assert from "node:assert/strict";
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { build as esbuild } from "esbuild";
 import { build } from "vite";
+import webpack from "webpack";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 const WORK = join(REPO, "test-output/flow-bundle");
@@ -71,4 +75,62 @@ test("each subpath's JavaScript, minified and gzipped (the wasm is loaded separa
   // The element includes the flow, the texts and OptInClient; the hook only the flow.
   assert.ok(sizes["emporix-optin/element"] > sizes["emporix-optin/flow"]);
   assert.ok(sizes["emporix-optin/react (without React)"] < sizes["emporix-optin/element"]);
+});
+
+/** A project whose node_modules/emporix-optin is `pkgDir`, with main.js = `source`. */
+async function project(name, source, pkgDir = join(REPO, "pkg")) {
+  const root = join(WORK, name);
+  await rm(root, { recursive: true, force: true });
+  await mkdir(join(root, "node_modules"), { recursive: true });
+  await symlink(pkgDir, join(root, "node_modules/emporix-optin"));
+  await writeFile(join(root, "main.js"), source);
+  return root;
+}
+
+/** webpack 5 in production mode (tree shaking, sideEffects on); returns the bundle's JavaScript. */
+async function webpackBundle(root) {
+  const compiler = webpack({
+    mode: "production",
+    context: root,
+    entry: "./main.js",
+    output: { path: join(root, "dist"), filename: "main.js" },
+    resolve: { symlinks: false },
+  });
+  const stats = await new Promise((resolve, reject) =>
+    compiler.run((error, result) => (error ? reject(error) : compiler.close(() => resolve(result)))),
+  );
+  assert.ok(!stats.hasErrors(), stats.toString("errors-only"));
+  return readFile(join(root, "dist/main.js"), "utf8");
+}
+
+test("webpack 5 keeps a bare import of the element, and drops it when sideEffects does not list it", async () => {
+  const kept = await webpackBundle(await project("webpack-element", 'import "emporix-optin/element";\n'));
+  assert.match(kept, /customElements/);
+  assert.match(kept, /emporix-optin-activation/);
+
+  // The same package with element.js missing from sideEffects: webpack prunes the import.
+  const pruned = join(WORK, "pkg-without-element-side-effect");
+  await rm(pruned, { recursive: true, force: true });
+  await cp(join(REPO, "pkg"), pruned, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(pruned, "package.json"), "utf8"));
+  manifest.sideEffects = manifest.sideEffects.filter((file) => file !== "./element.js");
+  await writeFile(join(pruned, "package.json"), JSON.stringify(manifest));
+  const dropped = await webpackBundle(await project("webpack-pruned", 'import "emporix-optin/element";\n', pruned));
+  assert.doesNotMatch(dropped, /emporix-optin-activation/, "without the declaration the element would be lost");
+});
+
+test("esbuild keeps a bare import of the element", async () => {
+  const root = await project("esbuild-element", 'import "emporix-optin/element";\n');
+  const result = await esbuild({
+    absWorkingDir: root,
+    entryPoints: ["main.js"],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles.map((file) => file.text).join("\n");
+  assert.match(code, /customElements/);
+  assert.match(code, /emporix-optin-activation/);
 });
