@@ -187,6 +187,38 @@ for (const engine of enginesUnderTest()) {
       }
     });
 
+    test("what the page's style-src 'self' allows: constructable stylesheets yes, <style> and style attributes no", async () => {
+      await browser.goto(`${SANDBOX_URL}/?lang=en`);
+      await heading(browser, "Check your inbox");
+      const applied = await browser.evaluate(() => {
+        const colorOf = (build) => {
+          const host = document.createElement("div");
+          document.body.append(host);
+          const root = host.attachShadow({ mode: "open" });
+          const probe = document.createElement("p");
+          root.append(probe);
+          build(root, probe);
+          const color = getComputedStyle(probe).color;
+          host.remove();
+          return color === "rgb(1, 2, 3)";
+        };
+        return {
+          constructable: colorOf((root) => {
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync("p { color: rgb(1, 2, 3); }");
+            root.adoptedStyleSheets = [sheet];
+          }),
+          styleElement: colorOf((root) => {
+            const style = document.createElement("style");
+            style.textContent = "p { color: rgb(1, 2, 3); }";
+            root.prepend(style);
+          }),
+          styleAttribute: colorOf((_root, probe) => probe.setAttribute("style", "color: rgb(1, 2, 3)")),
+        };
+      });
+      assert.deepEqual(applied, { constructable: true, styleElement: false, styleAttribute: false });
+    });
+
     test("German with lang=de: the states, the page and <html lang>", async () => {
       await browser.goto(`${SANDBOX_URL}/?lang=de`);
       await heading(browser, "Sehen Sie in Ihr Postfach");
