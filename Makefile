@@ -30,12 +30,13 @@ test-native: setup
 
 # The library's wasm tests, in headless Chromium and in Node, against the sandbox;
 # then the browser and worker suites again in headless Firefox ESR (GECKODRIVER
-# wins over CHROMEDRIVER in wasm-bindgen-test-runner).
+# wins over CHROMEDRIVER in wasm-bindgen-test-runner) and in WebKit.
 test-wasm: setup
 	scripts/with-sandbox.sh -- cargo test --target $(WASM) --tests
 	env -u CHROMEDRIVER GECKODRIVER=$(HOME)/.cargo/bin/geckodriver GECKODRIVER_ARGS="--websocket-port 0" \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/support/firefox.webdriver.json \
 	  scripts/with-sandbox.sh -- cargo test --target $(WASM) --test browser --test worker
+	scripts/with-webkit-driver.sh -- scripts/with-sandbox.sh -- cargo test --target $(WASM) --test browser --test worker
 
 # The same browser suite the way storefront teams run it.
 test-wasm-pack: setup

@@ -170,6 +170,16 @@ function start(binary, args, env = process.env, extraStdio = []) {
   return { child, output: () => output };
 }
 
+// `promise`, or a rejection with `error()` after `ms`; the timer never keeps
+// the process alive once the promise has settled.
+function withTimeout(promise, ms, error) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function freePort() {
   const server = createServer();
   await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
@@ -350,7 +360,7 @@ class Browser {
   close() {
     this.#closed ??= (async () => {
       try {
-        await Promise.race([this.#driver.quit(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        await withTimeout(this.#driver.quit(), 10_000, () => new Error("quit timed out"));
       } catch {
         // the driver is stopped below either way
       } finally {
@@ -373,12 +383,7 @@ export async function openBrowser(engine, { timeoutMs = 30_000 } = {}) {
     await waitForDriver(url, driverProcess, timeoutMs);
     const executor = new Executor(new HttpClient(url));
     const driver = WebDriver.createSession(executor, { ...setup.capabilities, pageLoadStrategy: "normal" });
-    await Promise.race([
-      driver.getSession(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`${engine}: no session in ${timeoutMs} ms: ${driverProcess.output()}`)), timeoutMs),
-      ),
-    ]);
+    await withTimeout(driver.getSession(), timeoutMs, () => new Error(`no session in ${timeoutMs} ms: ${driverProcess.output()}`));
     await driver.manage().setTimeouts({ script: 60_000, pageLoad: 60_000, implicit: 0 });
     return new Browser(engine, driver, driverProcess);
   } catch (error) {
