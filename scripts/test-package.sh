@@ -9,8 +9,8 @@
 # The bundlers (webpack, esbuild, Rollup, Parcel, Next.js, Vite) are the
 # repository's own pinned dev dependencies, installed once by scripts/setup.sh:
 # the consumers resolve them from the repository's node_modules, up the tree.
-# Browser suites run in every engine (BROWSERS=chromium,firefox,webkit by
-# default); bundler builds in Chromium (BUNDLER_BROWSERS=all for every engine).
+# Every browser suite runs in Chromium, Firefox and WebKit (BROWSERS=firefox,
+# say, for fewer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

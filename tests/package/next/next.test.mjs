@@ -8,7 +8,7 @@ import { readdir } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
 import { buildWith, freePort, projectRoot, startServer } from "../support/build.mjs";
-import { bundlerEngines, useBrowser } from "../support/pages.mjs";
+import { enginesUnderTest, useBrowser } from "../support/pages.mjs";
 import { clientConfig, pendingCustomer, requestsMentioning, SANDBOX_URL, unique } from "../support/sandbox.mjs";
 
 const root = projectRoot(import.meta.url);
@@ -50,7 +50,7 @@ test("a Route Handler confirms on the server with OptInClient; a second use is b
   assert.deepEqual(await second.json(), { code: "bad_request", status: 400 });
 });
 
-for (const engine of bundlerEngines()) {
+for (const engine of enginesUnderTest()) {
   describe(engine, () => {
     const browser = useBrowser(engine);
     browserConsumerSuite(() => ({ browser: browser(), url }));

@@ -5,7 +5,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
 import { buildWith, projectRoot } from "../support/build.mjs";
-import { bundlerEngines, useBrowser } from "../support/pages.mjs";
+import { enginesUnderTest, useBrowser } from "../support/pages.mjs";
 import { serve } from "../support/server.mjs";
 
 const root = projectRoot(import.meta.url);
@@ -23,7 +23,7 @@ test("emits the package's wasm once, unchanged", async () => {
   assert.ok(installed.equals(await readFile(`${root}/dist/${emitted[0]}`)));
 });
 
-for (const engine of bundlerEngines()) {
+for (const engine of enginesUnderTest()) {
   describe(engine, () => {
     const browser = useBrowser(engine);
     browserConsumerSuite(() => ({ browser: browser(), url: server.url }));

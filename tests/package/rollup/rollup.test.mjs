@@ -6,7 +6,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
 import { buildWith, projectRoot } from "../support/build.mjs";
-import { bundlerEngines, useBrowser } from "../support/pages.mjs";
+import { enginesUnderTest, useBrowser } from "../support/pages.mjs";
 import { serve } from "../support/server.mjs";
 
 const root = projectRoot(import.meta.url);
@@ -30,7 +30,7 @@ test("emits JavaScript only, with the wasm inside and no import.meta", async () 
   assert.equal(embedding.length, 1, "the wasm once, in the chunk both entries share");
 });
 
-for (const engine of bundlerEngines()) {
+for (const engine of enginesUnderTest()) {
   describe(engine, () => {
     const browser = useBrowser(engine);
     browserConsumerSuite(() => ({ browser: browser(), url: `${server.url}index.html` }), { inline: true });

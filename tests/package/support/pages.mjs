@@ -11,16 +11,6 @@ import { enginesUnderTest, openBrowser } from "../../support/browsers.mjs";
 export { enginesUnderTest };
 
 /**
- * The engines for the bundler consumers: what a bundler emits does not depend
- * on the engine, so Chromium alone unless $BUNDLER_BROWSERS names others
- * (`BUNDLER_BROWSERS=all` for every engine in $BROWSERS).
- */
-export function bundlerEngines(value = process.env.BUNDLER_BROWSERS) {
-  if (value === "all") return enginesUnderTest();
-  return enginesUnderTest(value || "chromium");
-}
-
-/**
  * Opens an `engine` browser before the suite's tests and closes it after them;
  * returns a getter for it.
  */

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build, createServer } from "vite";
 import { browserConsumerSuite } from "../support/browser-suite.mjs";
-import { bundlerEngines, useBrowser } from "../support/pages.mjs";
+import { enginesUnderTest, useBrowser } from "../support/pages.mjs";
 import { serve } from "../support/server.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url)).replace(/\/$/, "");
@@ -29,7 +29,7 @@ describe("production build", () => {
     assert.ok(installed.equals(await readFile(`${outDir}/assets/${wasm[0]}`)));
   });
 
-  for (const engine of bundlerEngines()) {
+  for (const engine of enginesUnderTest()) {
     describe(engine, () => {
       const browser = useBrowser(engine);
       browserConsumerSuite(() => ({ browser: browser(), url: server.url }));
@@ -50,7 +50,7 @@ describe("dev server", () => {
   });
   after(() => server?.close());
 
-  for (const engine of bundlerEngines()) {
+  for (const engine of enginesUnderTest()) {
     describe(engine, () => {
       const browser = useBrowser(engine);
       browserConsumerSuite(() => ({ browser: browser(), url: server.resolvedUrls.local[0] }));
