@@ -26,8 +26,9 @@
 //   `WebDriver`, for anything not wrapped here.
 // - `goto(url)`: navigates and resolves once the page's `load` event fired.
 // - `evaluate(fn, ...args)`: runs `fn(...args)` in the page (it may be async)
-//   and resolves to its result. `fn` is sent as source text, so it sees only
-//   its arguments and the page's globals. Arguments and result are JSON values
+//   and resolves to its result. `fn` (an arrow or `function` expression, not
+//   a method) is sent as source text, so it sees only its arguments and the
+//   page's globals (the page's own, in Firefox too). Arguments and result are JSON values
 //   or `undefined` (kept as such, also inside objects and arrays). A throw or
 //   rejection in the page rejects with an Error carrying its name and message.
 //   Works under a page's Content Security Policy (no eval in the page).
@@ -40,7 +41,7 @@
 // - `screenshot(path)`: a PNG of the viewport, written to `path` (folders made).
 // - `close()`: ends the session and stops the driver (and the browser with it);
 //   idempotent. Drivers, browsers and the Xvfb screen WebKit needs are also
-//   stopped when the Node process exits, however it exits.
+//   stopped when the Node process exits or gets SIGINT, SIGTERM or SIGHUP.
 //
 // Binaries (Debian's, installed by scripts/setup.sh; environment overrides):
 // CHROMEDRIVER (/usr/bin/chromedriver) with /usr/bin/chromium, GECKODRIVER
