@@ -112,6 +112,25 @@ async fn confirms_a_token_and_decodes_the_customer_token() {
     );
 }
 
+/// Emporix dropped the camelCase twins on 2025-11-13; the sandbox's `ftwins`
+/// tenant still sends them, so folding them in stays tested.
+#[wasm_bindgen_test]
+async fn the_deprecated_camel_case_twins_are_folded_in() {
+    let anonymous = anonymous_token().await;
+    let token = unique("twins");
+    register_token("ftwins", &format!("{}@example.com", unique("t")), &token).await;
+
+    let customer = confirm(&confirm_options("ftwins", &anonymous, &token))
+        .await
+        .expect("confirmed");
+
+    assert!(get(&customer, "access_token").is_string());
+    assert_eq!(get(&customer, "expires_in").as_f64(), Some(2_591_999.0));
+    for deprecated in ["accessToken", "expiresIn", "refreshToken", "saasToken"] {
+        assert!(!has(&customer, deprecated), "{deprecated}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn hostile_tokens_arrive_intact_in_one_path_segment() {
     let anonymous = anonymous_token().await;
