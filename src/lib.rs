@@ -10,7 +10,7 @@
 //! opt-in token, however often it is confirmed concurrently.
 //!
 //! The crate is split in two:
-//! - a pure core — [`validate`], [`base_url`], [`request`], [`json`],
+//! - a pure core — [`validate`], [`base_url`], [`context`], [`request`], [`json`],
 //!   [`model`], [`response`], [`retry_after`], [`error`], [`anonymous`] —
 //!   that knows nothing of JavaScript and is unit-tested natively;
 //! - a thin edge, [`js`], with the `#[wasm_bindgen]` exports, `fetch`, and
@@ -21,6 +21,7 @@
 
 pub mod anonymous;
 pub mod base_url;
+pub mod context;
 pub mod error;
 pub mod js;
 pub mod json;
