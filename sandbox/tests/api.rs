@@ -638,7 +638,12 @@ async fn bad_tenants() {
         let res = sb.confirm_raw(tenant, "tok", Some(any)).await;
         assert_eq!(res.status(), 400, "{tenant}");
         let err = body(res).await;
-        assert_error_message(&err, 400);
+        // The official example's type and message.
+        assert_eq!(assert_error_message(&err, 400), "bad_request");
+        assert_eq!(
+            err["message"],
+            "The tenant information provided with the request is not valid."
+        );
         assert_eq!(err["details"][0]["field"], "tenant", "{tenant}");
         let res = sb.resend(tenant, "a@b.co", any).await;
         assert_eq!(res.status(), 400, "{tenant}");
