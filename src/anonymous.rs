@@ -12,6 +12,7 @@
 //! Times are milliseconds since the Unix epoch, as `Date.now()` gives them.
 
 use crate::base_url::BaseUrl;
+use crate::context::SessionContext;
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
 use crate::request::{encode_component, ApiRequest, Method, Target};
@@ -30,6 +31,7 @@ pub struct AnonymousLogin {
     base_url: BaseUrl,
     tenant: String,
     client_id: String,
+    context: SessionContext,
 }
 
 impl AnonymousLogin {
@@ -49,15 +51,29 @@ impl AnonymousLogin {
             base_url: target.base_url().clone(),
             tenant: target.tenant().to_owned(),
             client_id: client_id.to_owned(),
+            context: SessionContext::default(),
         })
     }
 
-    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`.
+    /// The same login, setting `context` in the sessions it creates.
+    pub fn with_context(self, context: SessionContext) -> AnonymousLogin {
+        AnonymousLogin { context, ..self }
+    }
+
+    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`, then the
+    /// session context's `&siteCode=&currency=&language=&targetLocation=`
+    /// (each only when set).
     pub fn login(&self) -> ApiRequest {
-        self.request("login", "")
+        self.request("login", &self.context.query())
     }
 
     /// `GET /customerlogin/auth/anonymous/refresh?tenant=&client_id=&refresh_token=`.
+    ///
+    /// The spec also marks the deprecated `anonymous_token` (the current
+    /// access token) as required; it is never sent: it would put a bearer
+    /// token in a URL, where proxies and logs keep it, and Emporix's own
+    /// tutorial refreshes without it. The session context needs no
+    /// parameters either: Emporix keeps the session's.
     pub fn refresh(&self, refresh_token: &str) -> ApiRequest {
         let parameter = format!("&refresh_token={}", encode_component(refresh_token));
         self.request("refresh", &parameter)
@@ -268,6 +284,23 @@ mod tests {
             .login()
             .url
             .ends_with("?tenant=myshop&client_id=id%26x%3D1%23f"));
+    }
+
+    #[test]
+    fn the_login_sends_the_session_context_and_the_refresh_does_not() {
+        let context = SessionContext {
+            site_code: Some("ch main".into()),
+            currency: Some("CHF".into()),
+            ..SessionContext::default()
+        };
+        let login = login().with_context(context);
+        assert_eq!(
+            login.login().url,
+            "https://api.emporix.io/proxy/customerlogin/auth/anonymous/login?tenant=myshop&client_id=Ab12cd34&siteCode=ch%20main&currency=CHF"
+        );
+        let refresh = login.refresh("rt").url;
+        assert!(refresh.ends_with("?tenant=myshop&client_id=Ab12cd34&refresh_token=rt"));
+        assert!(!refresh.contains("anonymous_token"));
     }
 
     #[test]

@@ -32,6 +32,7 @@ use super::dedupe::{self, Call, Failure, Flight};
 use super::fetch;
 use super::value::Fields;
 use crate::anonymous::{self, AnonymousLogin, Grant, Next, Session};
+use crate::context::{Given, SessionContext};
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
 use crate::request::{ApiRequest, Target};
@@ -71,6 +72,14 @@ pub struct OptInClientConfig {
     /// @default 15000
     #[tsify(optional)]
     pub timeout_ms: Option<f64>,
+    /// Only with `clientId`: the session context of the client's anonymous
+    /// logins, sent as the login's `siteCode`, `currency`, `language` and
+    /// `targetLocation` query parameters, so that Emporix's session belongs
+    /// to that site, currency, language and country. A wrong value makes the
+    /// call reject with `invalid_input` (`field` such as `context.currency`)
+    /// before anything is sent. Without it, the tenant's defaults apply.
+    #[tsify(optional)]
+    pub context: Option<SessionContext>,
 }
 
 /// The `anonymousToken` option.
@@ -107,8 +116,33 @@ impl OptInClientConfig {
             anonymous_token: read_anonymous_token(value)?,
             base_url: fields.optional_string("baseUrl")?,
             timeout_ms: fields.optional_number("timeoutMs")?,
+            context: read_context(value)?,
         })
     }
+}
+
+/// `config.context`: an object whose four keys [`SessionContext::read`] checks.
+fn read_context(config: &JsValue) -> Result<Option<SessionContext>, OptInError> {
+    const FIELD: &str = "context";
+    let value = js_sys::Reflect::get(config, &JsValue::from_str(FIELD))
+        .map_err(|_| OptInError::invalid(FIELD, "could not be read (its getter threw)"))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(OptInError::invalid(
+            FIELD,
+            "must be a plain object with siteCode, currency, language or targetLocation",
+        ));
+    }
+    SessionContext::read(
+        |key| match js_sys::Reflect::get(&value, &JsValue::from_str(key.name())) {
+            Err(_) => Given::Unreadable,
+            Ok(v) if v.is_undefined() || v.is_null() => Given::Absent,
+            Ok(v) => v.as_string().map_or(Given::NotText, Given::Text),
+        },
+    )
+    .map(Some)
 }
 
 /// `config.anonymousToken`: a string or a function. Read here rather than
@@ -230,8 +264,20 @@ impl Client {
     pub(crate) fn new(config: OptInClientConfig) -> Result<Client, OptInError> {
         let target = Target::new(&config.tenant, config.base_url.as_deref())?;
         let timeout_ms = validate::timeout_ms(config.timeout_ms)?;
+        if config.context.is_some()
+            && config.client_id.is_none()
+            && config.anonymous_token.is_some()
+        {
+            return Err(OptInError::invalid(
+                "context",
+                "needs `clientId`: it is sent with the client's own anonymous login (with `anonymousToken`, set the context where you obtain the token)",
+            ));
+        }
+        let context = config.context.unwrap_or_default();
         let source = match (config.client_id, config.anonymous_token) {
-            (Some(client_id), None) => Source::Login(AnonymousLogin::new(&target, &client_id)?),
+            (Some(client_id), None) => {
+                Source::Login(AnonymousLogin::new(&target, &client_id)?.with_context(context))
+            }
             (None, Some(AnonymousToken::Provider(provider))) => Source::Provider(provider),
             (None, Some(AnonymousToken::Token(token))) => {
                 return Ok(Client::supplied(target, timeout_ms, token));
