@@ -64,29 +64,25 @@ function snapshot(config) {
   return copy;
 }
 
-// `context` is sent with the client's own anonymous login, so it needs
-// `clientId`; a key it does not know would be dropped silently (a typo such as
-// `sitecode` would give a session on the default site), so it is refused.
-// The values are checked by the wasm half, on the first call.
+// `context` goes with the client's own login, so it needs `clientId`; an
+// unknown key (a typo such as `sitecode`) is refused rather than dropped. The
+// wasm half checks the values.
 function snapshotContext(context, withClientId) {
   if (typeof context !== "object" || Array.isArray(context)) {
-    throw invalid("context", "must be a plain object with siteCode, currency, language or targetLocation");
+    throw invalid("context", "must be a plain object");
   }
   if (!withClientId) {
-    throw invalid(
-      "context",
-      "needs `clientId`: it is sent with the client's own anonymous login (with `anonymousToken`, set the context where you obtain the token)",
-    );
+    throw invalid("context", "needs `clientId`: only the client's own anonymous login sends it");
   }
   let keys;
   try {
     keys = Object.keys(context);
   } catch {
-    throw invalid("context", "could not be read (its keys could not be listed)");
+    throw invalid("context", "could not be read");
   }
   const unknown = keys.find((key) => !CONTEXT_KEYS.includes(key));
   if (unknown !== undefined) {
-    throw invalid(`context.${unknown}`, "is not a session-context option: use siteCode, currency, language or targetLocation");
+    throw invalid(`context.${unknown}`, "is not an option: use siteCode, currency, language or targetLocation");
   }
   const copy = {};
   for (const key of CONTEXT_KEYS) {

@@ -114,7 +114,10 @@ impl SessionContext {
         for key in Key::ALL {
             let value = match value_of(key) {
                 Given::Absent => None,
-                Given::Text(text) => Some(check(key, text)?),
+                Given::Text(text) => {
+                    check(key, &text)?;
+                    Some(text)
+                }
                 Given::NotText => return Err(OptInError::invalid(key.field(), "must be a string")),
                 Given::Unreadable => {
                     return Err(OptInError::invalid(
@@ -163,41 +166,36 @@ impl SessionContext {
 }
 
 /// Checks one value against its rule.
-fn check(key: Key, value: String) -> Result<String, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid(key.field(), problem));
-    if value.is_empty() {
-        return invalid("must not be empty (leave it out to use the tenant's default)");
-    }
-    match key {
+fn check(key: Key, value: &str) -> Result<(), OptInError> {
+    let ok = match key {
+        _ if value.is_empty() => {
+            return Err(OptInError::invalid(
+                key.field(),
+                "must not be empty (leave it out for the tenant's default)",
+            ))
+        }
         Key::SiteCode => {
-            if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return invalid("must be a site code, without spaces or control characters");
-            }
-            if value.len() > MAX_SITE_CODE_LEN {
-                return invalid("must be at most 128 characters");
-            }
+            value.len() <= MAX_SITE_CODE_LEN
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         }
-        Key::Currency => {
-            if !is_code(&value, 3) {
-                return invalid(
-                    "must be a three-letter ISO 4217 currency code in capitals, like EUR",
-                );
-            }
-        }
-        Key::Language => {
-            if !is_language(&value) {
-                return invalid("must be a language code like EN, de, en-US or en_US");
-            }
-        }
-        Key::TargetLocation => {
-            if !is_code(&value, 2) {
-                return invalid(
-                    "must be a two-letter ISO 3166-1 country code in capitals, like DE",
-                );
-            }
-        }
+        Key::Currency => is_code(value, 3),
+        Key::Language => is_language(value),
+        Key::TargetLocation => is_code(value, 2),
+    };
+    if ok {
+        return Ok(());
     }
-    Ok(value)
+    Err(OptInError::invalid(
+        key.field(),
+        match key {
+            Key::SiteCode => {
+                "must be a site code: no spaces or control characters, at most 128 characters"
+            }
+            Key::Currency => "must be an ISO 4217 currency code in capitals, like EUR",
+            Key::Language => "must be a language code like EN, de, en-US or en_US",
+            Key::TargetLocation => "must be an ISO 3166-1 country code in capitals, like DE",
+        },
+    ))
 }
 
 /// `len` ASCII capital letters.
@@ -207,13 +205,29 @@ fn is_code(value: &str, len: usize) -> bool {
 
 /// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.
 fn is_language(value: &str) -> bool {
-    let mut parts = value.split(['-', '_']);
-    let primary = parts.next().unwrap_or_default();
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|sub| {
-            (2..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric())
-        })
+    // Walks the bytes once: `str::split` with a pattern costs the wasm more.
+    let (mut part, mut first) = (0usize, true);
+    for b in value.bytes() {
+        if b == b'-' || b == b'_' {
+            if !(if first {
+                (2..=3).contains(&part)
+            } else {
+                (2..=8).contains(&part)
+            }) {
+                return false;
+            }
+            (part, first) = (0, false);
+        } else if b.is_ascii_alphabetic() || (!first && b.is_ascii_digit()) {
+            part += 1;
+        } else {
+            return false;
+        }
+    }
+    if first {
+        (2..=3).contains(&part)
+    } else {
+        (2..=8).contains(&part)
+    }
 }
 
 #[cfg(test)]
@@ -277,9 +291,9 @@ mod tests {
         }
         let field = "context.siteCode";
         assert!(problem(text(Key::SiteCode, ""), field).contains("empty"));
-        assert!(problem(text(Key::SiteCode, " main"), field).contains("spaces"));
-        assert!(problem(text(Key::SiteCode, "ma in"), field).contains("spaces"));
-        assert!(problem(text(Key::SiteCode, "main\n"), field).contains("spaces"));
+        assert!(problem(text(Key::SiteCode, " main"), field).contains("no spaces"));
+        assert!(problem(text(Key::SiteCode, "ma in"), field).contains("no spaces"));
+        assert!(problem(text(Key::SiteCode, "main\n"), field).contains("no spaces"));
         assert!(problem(text(Key::SiteCode, "a\u{0}b"), field).contains("control"));
         assert!(problem(text(Key::SiteCode, &"s".repeat(129)), field).contains("128"));
     }

@@ -130,10 +130,7 @@ fn read_context(config: &JsValue) -> Result<Option<SessionContext>, OptInError> 
         return Ok(None);
     }
     if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(OptInError::invalid(
-            FIELD,
-            "must be a plain object with siteCode, currency, language or targetLocation",
-        ));
+        return Err(OptInError::invalid(FIELD, "must be a plain object"));
     }
     SessionContext::read(
         |key| match js_sys::Reflect::get(&value, &JsValue::from_str(key.name())) {
@@ -270,7 +267,7 @@ impl Client {
         {
             return Err(OptInError::invalid(
                 "context",
-                "needs `clientId`: it is sent with the client's own anonymous login (with `anonymousToken`, set the context where you obtain the token)",
+                "needs `clientId`: only the client's own anonymous login sends it",
             ));
         }
         let context = config.context.unwrap_or_default();
