@@ -504,6 +504,17 @@ fn the_spec_documents_what_the_flow_uses() {
             "{operation} {status} is documented"
         );
     }
+    // The session-context parameters the sandbox keeps (`/sandbox/sessions`).
+    let (_, _, login) = spec.operation(LOGIN);
+    for name in ["siteCode", "currency", "language", "targetLocation"] {
+        let parameter = login["parameters"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["name"] == name))
+            .unwrap_or_else(|| panic!("login parameter {name}"));
+        assert_eq!(parameter["in"], "query", "{name}");
+        assert_eq!(parameter["required"], false, "{name}");
+        assert_eq!(parameter["schema"]["type"], "string", "{name}");
+    }
     // The refresh quirk this file's requests work around.
     let (_, _, refresh) = spec.operation(REFRESH);
     let anonymous_token = refresh["parameters"]
