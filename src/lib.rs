@@ -22,6 +22,7 @@
 pub mod anonymous;
 pub mod base_url;
 pub mod context;
+pub mod engine;
 pub mod error;
 pub mod js;
 pub mod json;
