@@ -16,13 +16,13 @@
 //! - `targetLocation`: a country code of the Country Service, ISO 3166-1
 //!   alpha-2, in capitals (`DE`).
 //!
-//! The refresh takes no context: Emporix keeps the session's (same session
+//! [`SessionContext::parameters`] gives the login's query parameters; the
+//! request percent-encodes them. The refresh takes no context: Emporix keeps the session's (same session
 //! id), so only the login sends it.
 
 use tsify::Tsify;
 
 use crate::error::OptInError;
-use crate::request::encode_component;
 
 /// Longest accepted `siteCode`. The spec sets no limit; this bounds the URL.
 pub const MAX_SITE_CODE_LEN: usize = 128;
@@ -149,19 +149,13 @@ impl SessionContext {
         }
     }
 
-    /// The login's query parameters for the values given, each as
-    /// `&name=value` with the value percent-encoded; empty without any.
-    pub fn query(&self) -> String {
-        let mut query = String::new();
-        for key in Key::ALL {
-            if let Some(value) = self.get(key) {
-                query.push('&');
-                query.push_str(key.name());
-                query.push('=');
-                query.push_str(&encode_component(value));
-            }
-        }
-        query
+    /// The login's query parameters for the values given, as (name, value),
+    /// in the order of [`Key::ALL`]; the request percent-encodes the values.
+    pub fn parameters(&self) -> Vec<(&'static str, &str)> {
+        Key::ALL
+            .into_iter()
+            .filter_map(|key| Some((key.name(), self.get(key)?)))
+            .collect()
     }
 }
 
@@ -258,10 +252,10 @@ mod tests {
     }
 
     #[test]
-    fn nothing_given_is_an_empty_context_and_no_query() {
+    fn nothing_given_is_an_empty_context_and_no_parameters() {
         let empty = context(&[]).unwrap();
         assert_eq!(empty, SessionContext::default());
-        assert_eq!(empty.query(), "");
+        assert_eq!(empty.parameters(), []);
     }
 
     #[test]
@@ -275,17 +269,22 @@ mod tests {
         .unwrap();
         assert_eq!(full.site_code.as_deref(), Some("main"));
         assert_eq!(
-            full.query(),
-            "&siteCode=main&currency=EUR&language=en_US&targetLocation=DE"
+            full.parameters(),
+            [
+                ("siteCode", "main"),
+                ("currency", "EUR"),
+                ("language", "en_US"),
+                ("targetLocation", "DE")
+            ]
         );
         let some = context(&[(Key::Currency, Given::Text("CHF".into()))]).unwrap();
-        assert_eq!(some.query(), "&currency=CHF");
+        assert_eq!(some.parameters(), [("currency", "CHF")]);
     }
 
     #[test]
-    fn a_site_code_is_percent_encoded_not_repaired() {
+    fn a_site_code_is_kept_as_given_not_repaired() {
         let site = text(Key::SiteCode, "dé/site&x=1#y?").unwrap();
-        assert_eq!(site.query(), "&siteCode=d%C3%A9%2Fsite%26x%3D1%23y%3F");
+        assert_eq!(site.parameters(), [("siteCode", "dé/site&x=1#y?")]);
         for good in ["main", "us-main", "DE_b2b", "a", &"s".repeat(128)] {
             assert!(text(Key::SiteCode, good).is_ok(), "{good}");
         }

@@ -203,9 +203,14 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let (request, timeout_ms, bearer) =
-            self.prepare(caller, timeout_ms, |target| target.confirm_opt_in(token))?;
-        Ok(self.start(request, bearer, timeout_ms, true, aborted, now))
+        self.call(
+            Operation::ConfirmOptIn,
+            caller,
+            token,
+            timeout_ms,
+            aborted,
+            now,
+        )
     }
 
     /// `resendActivation(email)`: never shared.
@@ -217,21 +222,33 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let (request, timeout_ms, bearer) =
-            self.prepare(caller, timeout_ms, |target| target.resend_activation(email))?;
-        Ok(self.start(request, bearer, timeout_ms, false, aborted, now))
+        self.call(
+            Operation::ResendActivation,
+            caller,
+            email,
+            timeout_ms,
+            aborted,
+            now,
+        )
     }
 
-    /// Validates a call in the order its options are documented: a
+    /// Validates a call in the order its options are documented (a
     /// function's tenant, base URL and timeout before the token or email; a
-    /// client's token or email before the call's timeout.
-    fn prepare(
-        &self,
+    /// client's token or email before the call's timeout), then starts it.
+    fn call(
+        &mut self,
+        operation: Operation,
         caller: Caller,
+        argument: &str,
         timeout_ms: Option<f64>,
-        build: impl FnOnce(&Target) -> Result<ApiRequest, OptInError>,
-    ) -> Result<(ApiRequest, u32, Bearer), OptInError> {
-        match caller {
+        aborted: bool,
+        now: f64,
+    ) -> Result<CallId, OptInError> {
+        let build = |target: &Target| match operation {
+            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
+            _ => target.resend_activation(argument),
+        };
+        let (request, timeout_ms, bearer) = match caller {
             Caller::Token {
                 tenant,
                 base_url,
@@ -240,8 +257,11 @@ impl Hub {
                 let anonymous_token = validate::anonymous_token(anonymous_token)?.to_owned();
                 let target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
-                let request = build(&target)?;
-                Ok((request, timeout_ms, Bearer::Supplied(anonymous_token)))
+                (
+                    build(&target)?,
+                    timeout_ms,
+                    Bearer::Supplied(anonymous_token),
+                )
             }
             Caller::Client(id) => {
                 let client = self
@@ -261,9 +281,11 @@ impl Hub {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
                 };
-                Ok((request, timeout_ms, bearer))
+                (request, timeout_ms, bearer)
             }
-        }
+        };
+        let shared = operation == Operation::ConfirmOptIn;
+        Ok(self.start(request, bearer, timeout_ms, shared, aborted, now))
     }
 
     fn start(
