@@ -16,15 +16,17 @@
 //!   deadline (`timeoutMs` from when it called) or its own signal. The shared
 //!   exchange has no signal and a bound of its own: the latest deadline among
 //!   the callers that joined it, and at least [`DEFAULT_TIMEOUT_MS`] (15 s),
-//!   but at most [`MAX_TIMEOUT_MS`] (600 s) after it started. It runs to that
-//!   bound even when every caller has left: once sent, the token is spent
+//!   but at most [`MAX_TIMEOUT_MS`] (600 s) after it started. It waits for
+//!   its answer up to that bound even when every caller has left: once sent, the token is spent
 //!   whether or not anyone reads the answer, and a caller that joins
 //!   meanwhile (StrictMode's second effect, a retry after a short
 //!   `timeoutMs`) still gets the customer's tokens.
 //! - **Renewals.** A client with a `clientId` or a token provider renews its
 //!   anonymous token in one renewal at a time, which every exchange of that
-//!   client waits on, bounded by the client's `timeoutMs`. It caches the
-//!   session even when its waiters have left.
+//!   client waits on, bounded by the client's `timeoutMs`: a refresh while
+//!   the refresh token is good, else a login, and a login after a refresh
+//!   refused with a 4xx other than 429. It caches the session even when its
+//!   waiters have left.
 
 use std::collections::VecDeque;
 
