@@ -16,8 +16,7 @@ export type OptInClientInit = OptInClientConfig &
          * currency, language and country. Each value is checked on the first
          * call, which rejects with `invalid_input` (`field` such as
          * `"context.currency"`) before anything is sent; an unknown key is
-         * refused by the constructor.
-         * @default the tenant's defaults
+         * refused by the constructor. Without it, the tenant's defaults apply.
          */
         context?: SessionContext;
       }
