@@ -1,13 +1,31 @@
-import type { CallOptions, CustomerToken, OptInClientConfig } from "./emporix_optin.js";
+import type { CallOptions, CustomerToken, OptInClientConfig, SessionContext } from "./emporix_optin.js";
 
 /**
  * The config of an `OptInClient`: exactly one of `clientId` and
- * `anonymousToken`.
+ * `anonymousToken`; `context` only with `clientId`.
  */
 export type OptInClientInit = OptInClientConfig &
   (
-    | { clientId: string; anonymousToken?: undefined }
-    | { anonymousToken: NonNullable<OptInClientConfig["anonymousToken"]>; clientId?: undefined }
+    | {
+        clientId: string;
+        anonymousToken?: undefined;
+        /**
+         * The session context of the client's anonymous logins, sent as the
+         * login's `siteCode`, `currency`, `language` and `targetLocation`
+         * query parameters: Emporix's session then belongs to that site,
+         * currency, language and country. Each value is checked on the first
+         * call, which rejects with `invalid_input` (`field` such as
+         * `"context.currency"`) before anything is sent; an unknown key is
+         * refused by the constructor. Without it, the tenant's defaults apply.
+         */
+        context?: SessionContext;
+      }
+    | {
+        anonymousToken: NonNullable<OptInClientConfig["anonymousToken"]>;
+        clientId?: undefined;
+        /** Only with `clientId`: with your own token, set the context where you obtain it. */
+        context?: undefined;
+      }
   );
 
 /**
@@ -39,8 +57,10 @@ export declare class OptInClient {
    * Keeps a copy of `config`. Loads nothing: the first call loads the
    * WebAssembly module.
    *
-   * @throws OptInError (`invalid_input`) when `config` is not an object, or
-   *   has both or neither of `clientId` and `anonymousToken`. The values
+   * @throws OptInError (`invalid_input`) when `config` is not an object, has
+   *   both or neither of `clientId` and `anonymousToken`, or has a `context`
+   *   that is not an object, comes without `clientId` or has a key other
+   *   than `siteCode`, `currency`, `language` and `targetLocation`. The values
    *   themselves are checked on the first call, which rejects with
    *   `invalid_input` (and so does every later call) when one is wrong.
    */
@@ -51,10 +71,11 @@ export declare class OptInClient {
    * account and answers with the new customer's tokens.
    *
    * The caller's `signal` and `timeoutMs` end only this call: the request,
-   * once sent, runs to its answer (within the `timeoutMs` of the call that
-   * started it), so that a call for the same token made meanwhile — the
-   * effect StrictMode runs again after aborting the first — still gets the
-   * customer's tokens instead of "already used".
+   * once sent, runs to its answer (until the latest deadline among the calls
+   * that joined it, at least 15 s and at most 600 s), so that a call for the
+   * same token made meanwhile — the effect StrictMode runs again after
+   * aborting the first — still gets the customer's tokens instead of
+   * "already used".
    *
    * Rejects with an `OptInError`; `bad_request` means the link is invalid,
    * already used or expired (offer `resendActivation`).

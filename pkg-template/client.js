@@ -6,7 +6,9 @@
 import { OptInClientCore } from "./emporix_optin.js";
 import { init } from "./wasm.js";
 
-const FIELDS = ["tenant", "clientId", "anonymousToken", "baseUrl", "timeoutMs"];
+const FIELDS = ["tenant", "clientId", "anonymousToken", "baseUrl", "timeoutMs", "context"];
+// The keys of `context`, the anonymous login's session-context parameters.
+const CONTEXT_KEYS = ["siteCode", "currency", "language", "targetLocation"];
 
 export class OptInClient {
   #config;
@@ -55,6 +57,40 @@ function snapshot(config) {
   }
   if (given("clientId") && given("anonymousToken")) {
     throw invalid("anonymousToken", "cannot be combined with `clientId` (pass exactly one of them)");
+  }
+  if (given("context")) {
+    copy.context = snapshotContext(copy.context, given("clientId"));
+  }
+  return copy;
+}
+
+// `context` goes with the client's own login, so it needs `clientId`; an
+// unknown key (a typo such as `sitecode`) is refused rather than dropped. The
+// wasm half checks the values.
+function snapshotContext(context, withClientId) {
+  if (typeof context !== "object" || Array.isArray(context)) {
+    throw invalid("context", "must be a plain object");
+  }
+  if (!withClientId) {
+    throw invalid("context", "needs `clientId`: only the client's own anonymous login sends it");
+  }
+  let keys;
+  try {
+    keys = Object.keys(context);
+  } catch {
+    throw invalid("context", "could not be read");
+  }
+  const unknown = keys.find((key) => !CONTEXT_KEYS.includes(key));
+  if (unknown !== undefined) {
+    throw invalid(`context.${unknown}`, "is not an option: use siteCode, currency, language or targetLocation");
+  }
+  const copy = {};
+  for (const key of CONTEXT_KEYS) {
+    try {
+      copy[key] = context[key];
+    } catch {
+      throw invalid(`context.${key}`, "could not be read (its getter threw)");
+    }
   }
   return copy;
 }

@@ -14,6 +14,7 @@ export type {
   OptInClientConfig,
   OptInError,
   ResendActivationOptions,
+  SessionContext,
 } from "./emporix_optin.js";
 
 export { OptInClient, type OptInClientInit } from "./client.js";

@@ -12,6 +12,7 @@
 //! Times are milliseconds since the Unix epoch, as `Date.now()` gives them.
 
 use crate::base_url::BaseUrl;
+use crate::context::SessionContext;
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
 use crate::request::{encode_component, ApiRequest, Method, Target};
@@ -30,6 +31,7 @@ pub struct AnonymousLogin {
     base_url: BaseUrl,
     tenant: String,
     client_id: String,
+    context: SessionContext,
 }
 
 impl AnonymousLogin {
@@ -49,26 +51,44 @@ impl AnonymousLogin {
             base_url: target.base_url().clone(),
             tenant: target.tenant().to_owned(),
             client_id: client_id.to_owned(),
+            context: SessionContext::default(),
         })
     }
 
-    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`.
+    /// The same login, setting `context` in the sessions it creates.
+    pub fn with_context(self, context: SessionContext) -> AnonymousLogin {
+        AnonymousLogin { context, ..self }
+    }
+
+    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`, then the
+    /// session context's `siteCode`, `currency`, `language` and
+    /// `targetLocation` (each only when set): the one place the login request
+    /// is built.
     pub fn login(&self) -> ApiRequest {
-        self.request("login", "")
+        self.request("login", &self.context.parameters())
     }
 
     /// `GET /customerlogin/auth/anonymous/refresh?tenant=&client_id=&refresh_token=`.
+    /// No session context: Emporix keeps the session's.
     pub fn refresh(&self, refresh_token: &str) -> ApiRequest {
-        let parameter = format!("&refresh_token={}", encode_component(refresh_token));
-        self.request("refresh", &parameter)
+        // Never the `anonymous_token` parameter, although Emporix's spec lists
+        // it (as both required and deprecated): it would put an access token
+        // in a URL, where server logs, proxies and the browser's Resource
+        // Timing entries keep it. The refresh works without it.
+        self.request("refresh", &[("refresh_token", refresh_token)])
     }
 
-    fn request(&self, action: &str, extra: &str) -> ApiRequest {
-        let path = format!(
-            "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}{extra}",
+    /// The request to `/anonymous/{action}` with the tenant, the client id and
+    /// `parameters` (each value percent-encoded) in its query.
+    fn request(&self, action: &str, parameters: &[(&str, &str)]) -> ApiRequest {
+        let mut path = format!(
+            "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}",
             self.tenant,
             encode_component(&self.client_id),
         );
+        for (name, value) in parameters {
+            path.extend(["&", name, "=", &encode_component(value)]);
+        }
         ApiRequest {
             operation: Operation::AnonymousLogin,
             method: Method::Get,
@@ -262,12 +282,31 @@ mod tests {
             refresh.url,
             "https://api.emporix.io/proxy/customerlogin/auth/anonymous/refresh?tenant=myshop&client_id=Ab12cd34&refresh_token=r%2Ft%2B%3D%26x%23y"
         );
+        // The deprecated `anonymous_token` would put a token in the URL.
+        assert!(!refresh.url.contains("anonymous_token"));
         let target = Target::new("myshop", None).unwrap();
         let odd = AnonymousLogin::new(&target, "id&x=1#f").unwrap();
         assert!(odd
             .login()
             .url
             .ends_with("?tenant=myshop&client_id=id%26x%3D1%23f"));
+    }
+
+    #[test]
+    fn the_login_sends_the_session_context_and_the_refresh_does_not() {
+        let context = SessionContext {
+            site_code: Some("ch main".into()),
+            currency: Some("CHF".into()),
+            ..SessionContext::default()
+        };
+        let login = login().with_context(context);
+        assert_eq!(
+            login.login().url,
+            "https://api.emporix.io/proxy/customerlogin/auth/anonymous/login?tenant=myshop&client_id=Ab12cd34&siteCode=ch%20main&currency=CHF"
+        );
+        let refresh = login.refresh("rt").url;
+        assert!(refresh.ends_with("?tenant=myshop&client_id=Ab12cd34&refresh_token=rt"));
+        assert!(!refresh.contains("anonymous_token"));
     }
 
     #[test]

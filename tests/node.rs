@@ -12,3 +12,6 @@ mod cases;
 
 #[path = "common/client_cases.rs"]
 mod client_cases;
+
+#[path = "common/context_cases.rs"]
+mod context_cases;

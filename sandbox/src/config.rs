@@ -50,6 +50,10 @@ pub struct Args {
     /// Delay of the `fslow` fault, in milliseconds.
     #[arg(long, env = "SANDBOX_SLOW_MS", default_value_t = 3_000)]
     pub slow_ms: u64,
+    /// Answer confirms with the deprecated camelCase twins (`accessToken`, …)
+    /// next to the snake_case fields, as Emporix did until 2025-11-13.
+    #[arg(long, env = "SANDBOX_CAMEL_CASE_TWINS")]
+    pub camel_case_twins: bool,
 }
 
 /// Resolved configuration the server runs with.
@@ -77,6 +81,9 @@ pub struct Config {
     pub client_ids: Vec<String>,
     /// Delay of the `fslow` fault.
     pub slow: Duration,
+    /// Confirms answer with the deprecated camelCase twins on every tenant
+    /// (the `ftwins` tenant always does).
+    pub camel_case_twins: bool,
 }
 
 impl Default for Config {
@@ -93,6 +100,7 @@ impl Default for Config {
             resend_window: Duration::from_secs(3_600),
             client_ids: vec![DEFAULT_CLIENT_ID.to_owned()],
             slow: Duration::from_millis(3_000),
+            camel_case_twins: false,
         }
     }
 }
@@ -122,6 +130,7 @@ impl Config {
                 client_ids
             },
             slow: Duration::from_millis(args.slow_ms),
+            camel_case_twins: args.camel_case_twins,
         }
     }
 

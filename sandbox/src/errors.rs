@@ -92,15 +92,24 @@ impl ApiError {
         )
     }
 
-    /// 400 for a tenant outside `^[a-z][a-z0-9]+$`, 3–16 characters.
+    /// 400 for a tenant outside `^[a-z][a-z0-9]+$`, 3–16 characters: the
+    /// official `400_bad_request` example (type `bad_request`, its message),
+    /// with a detail naming the field.
     pub fn invalid_tenant(tenant: &str) -> Self {
-        Self::validation(
-            "tenant",
-            "invalid_value",
-            format!(
-                "Tenant '{tenant}' is invalid: it must match ^[a-z][a-z0-9]+$ and be 3 to 16 characters long"
-            ),
-        )
+        let message = "The tenant information provided with the request is not valid.";
+        Self::Message {
+            status: StatusCode::BAD_REQUEST,
+            kind: "bad_request".to_owned(),
+            message: message.to_owned(),
+            details: Some(vec![ErrorDetail::new(
+                "tenant",
+                "invalid_value",
+                format!(
+                    "Tenant '{tenant}' must match ^[a-z][a-z0-9]+$ and be 3 to 16 characters long"
+                ),
+            )]),
+            retry_after: None,
+        }
     }
 
     /// 400 for an opt-in token that cannot be used; `kind` names why.

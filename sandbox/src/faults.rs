@@ -52,10 +52,13 @@ pub enum Fault {
     FRedirect,
     /// 418 with a short text body.
     F418,
+    /// Normal answer; a confirm's body also carries the deprecated camelCase
+    /// twins (`accessToken`, …), as Emporix answered until 2025-11-13.
+    FTwins,
 }
 
 /// Every fault with its tenant name, for `/sandbox/info` and the docs.
-pub const ALL: [(&str, Fault); 18] = [
+pub const ALL: [(&str, Fault); 19] = [
     ("f500html", Fault::F500Html),
     ("f502empty", Fault::F502Empty),
     ("f503retry", Fault::F503Retry),
@@ -74,6 +77,7 @@ pub const ALL: [(&str, Fault); 18] = [
     ("fcors", Fault::FCors),
     ("fredirect", Fault::FRedirect),
     ("f418", Fault::F418),
+    ("ftwins", Fault::FTwins),
 ];
 
 /// Declared length of the `freset` body; fewer bytes are ever sent.
@@ -107,9 +111,9 @@ impl Fault {
         None
     }
 
-    /// Whether the request is otherwise handled normally (`fslow`, `fcors`).
+    /// Whether the request is otherwise handled normally (`fslow`, `fcors`, `ftwins`).
     pub fn answers_normally(self) -> bool {
-        matches!(self, Self::FSlow | Self::FCors)
+        matches!(self, Self::FSlow | Self::FCors | Self::FTwins)
     }
 }
 
@@ -165,7 +169,7 @@ pub async fn respond(fault: Fault, ctx: FaultContext<'_>) -> Option<Response> {
             tokio::time::sleep(ctx.slow).await;
             return None;
         }
-        Fault::FCors => return None,
+        Fault::FCors | Fault::FTwins => return None,
         Fault::F500Html => with_type(StatusCode::INTERNAL_SERVER_ERROR, "text/html", HTML),
         Fault::F502Empty => StatusCode::BAD_GATEWAY.into_response(),
         Fault::F503Retry => {
@@ -184,15 +188,11 @@ pub async fn respond(fault: Fault, ctx: FaultContext<'_>) -> Option<Response> {
             StatusCode::OK,
             &json!({
                 "token_type": "Bearer",
-                "expires_in": 14399,
-                "expiresIn": 14399,
+                "expires_in": 2591999,
                 "refresh_token": "sandbox-refresh-token",
-                "refreshToken": "sandbox-refresh-token",
-                "refresh_token_expires_in": 2591999,
-                "refreshTokenExpiresIn": 2591999,
+                "refresh_token_expires_in": 86399,
                 "session_id": "sess_sandbox",
                 "saas_token": "sandbox-saas-token",
-                "saasToken": "sandbox-saas-token",
                 "initialPassword": "false"
             }),
         ),

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
             get(sandbox::requests).delete(sandbox::clear_requests),
         )
         .route("/sandbox/customers", get(sandbox::customers))
+        .route("/sandbox/sessions", get(sandbox::sessions))
         .route("/sandbox/optin-tokens", post(sandbox::register_optin))
         .route("/sandbox/anonymous-token", post(sandbox::anonymous_token))
         .route(

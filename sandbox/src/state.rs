@@ -22,10 +22,17 @@ use crate::validate::email_key;
 pub const REQUEST_LOG_CAP: usize = 50_000;
 /// Same for the outbox.
 pub const OUTBOX_CAP: usize = 10_000;
-/// Lifetime of the customer access token returned by a confirm, in seconds.
-pub const CUSTOMER_TTL_SECS: u64 = 14_399;
-/// Lifetime of the customer refresh token returned by a confirm, in seconds.
-pub const CUSTOMER_REFRESH_TTL_SECS: u64 = 2_591_999;
+/// Same for the anonymous sessions listed by `/sandbox/sessions`.
+pub const SESSION_CAP: usize = 10_000;
+/// Access tokens remembered per session (the newest), for `/sandbox/sessions`.
+pub const SESSION_TOKENS_CAP: usize = 100;
+/// Lifetime of the customer access token returned by a confirm, in seconds:
+/// the `expires_in` of the official spec's example answer to
+/// `GET-customer-signup-customer-optin` (and to the customer login).
+pub const CUSTOMER_TTL_SECS: u64 = 2_591_999;
+/// Lifetime of the customer refresh token returned by a confirm, in seconds:
+/// the `refresh_token_expires_in` of the same example.
+pub const CUSTOMER_REFRESH_TTL_SECS: u64 = 86_399;
 
 /// Characters kept as-is in the `token` query parameter of activation links
 /// (RFC 3986 unreserved); everything else is percent-encoded.
@@ -93,6 +100,50 @@ struct AnonToken {
     client_id: String,
     session_id: String,
     expires_at: Millis,
+}
+
+/// The session-context values an anonymous login sets (its optional query
+/// parameters `siteCode`, `currency`, `language`, `targetLocation`), exactly
+/// as received; `None` when the parameter was absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionContext {
+    /// `siteCode`.
+    pub site_code: Option<String>,
+    /// `currency`.
+    pub currency: Option<String>,
+    /// `language`.
+    pub language: Option<String>,
+    /// `targetLocation`.
+    pub target_location: Option<String>,
+}
+
+/// An anonymous session as shown by `/sandbox/sessions`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    /// The `sessionId` login and refresh answer with.
+    pub session_id: String,
+    /// Tenant the session is bound to (`None`: any).
+    pub tenant: Option<String>,
+    /// Client id that logged in.
+    pub client_id: String,
+    /// The session context set at login.
+    pub context: SessionContext,
+    /// Access tokens issued for the session, oldest first.
+    pub access_tokens: Vec<String>,
+    /// RFC 3339 login time (sandbox clock).
+    pub created_at: String,
+}
+
+/// What the sandbox keeps per anonymous session.
+#[derive(Debug, Clone)]
+struct SessionRecord {
+    tenant: Option<String>,
+    client_id: String,
+    context: SessionContext,
+    access_tokens: Vec<String>,
+    created_at: Millis,
 }
 
 /// An email "sent" by the sandbox.
@@ -206,6 +257,9 @@ struct Store {
     optin: HashMap<(String, String), OptinToken>,
     anon_access: HashMap<String, AnonToken>,
     anon_refresh: HashMap<String, AnonToken>,
+    /// Keyed by session id; oldest dropped beyond [`SESSION_CAP`].
+    sessions: HashMap<String, SessionRecord>,
+    session_order: VecDeque<String>,
     outbox: VecDeque<OutboxMail>,
     requests: VecDeque<RequestRecord>,
     /// Accepted resend times per (tenant, email key), for the sliding window.
@@ -294,8 +348,13 @@ impl AppState {
         self.config().client_ids.iter().any(|c| c == client_id)
     }
 
-    /// Issues a new anonymous session.
-    pub fn issue_anonymous(&self, tenant: Option<&str>, client_id: &str) -> AnonGrant {
+    /// Issues a new anonymous session with the given session context.
+    pub fn issue_anonymous(
+        &self,
+        tenant: Option<&str>,
+        client_id: &str,
+        context: SessionContext,
+    ) -> AnonGrant {
         let now = self.now();
         let cfg = self.config();
         let tokens = &self.inner.tokens;
@@ -321,6 +380,16 @@ impl AppState {
         store
             .anon_refresh
             .insert(grant.refresh_token.clone(), refresh);
+        store.record_session(
+            grant.session_id.clone(),
+            SessionRecord {
+                tenant: grant.tenant.clone(),
+                client_id: client_id.to_owned(),
+                context,
+                access_tokens: vec![grant.access_token.clone()],
+                created_at: now,
+            },
+        );
         grant
     }
 
@@ -348,6 +417,12 @@ impl AppState {
             return Err(ApiError::expired_refresh_token());
         }
         store.prune_anonymous(now);
+        if let Some(session) = store.sessions.get_mut(&refresh.session_id) {
+            if session.access_tokens.len() >= SESSION_TOKENS_CAP {
+                session.access_tokens.remove(0);
+            }
+            session.access_tokens.push(access_token.clone());
+        }
         store.anon_access.insert(
             access_token.clone(),
             AnonToken {
@@ -405,13 +480,15 @@ impl AppState {
         let token = self.inner.tokens.token();
         let mut store = self.store();
         if store.customers.contains_key(&key) {
-            return Err(ApiError::with_detail(
-                StatusCode::CONFLICT,
-                "customer_already_exists",
-                format!("A customer with email '{email}' already exists"),
-                "email",
-                "already_exists",
-            ));
+            // The official 409 example (`409_conflict`): type and message,
+            // no details.
+            return Err(ApiError::Message {
+                status: StatusCode::CONFLICT,
+                kind: "conflict_resource".to_owned(),
+                message: format!("Duplicate account '{email}' for tenant '{tenant}'."),
+                details: None,
+                retry_after: None,
+            });
         }
         store.customers.insert(
             key.clone(),
@@ -633,6 +710,26 @@ impl AppState {
         self.store().requests.clear();
     }
 
+    /// Anonymous sessions, oldest first.
+    pub fn sessions(&self) -> Vec<SessionView> {
+        let store = self.store();
+        store
+            .session_order
+            .iter()
+            .filter_map(|id| {
+                let session = store.sessions.get(id)?;
+                Some(SessionView {
+                    session_id: id.clone(),
+                    tenant: session.tenant.clone(),
+                    client_id: session.client_id.clone(),
+                    context: session.context.clone(),
+                    access_tokens: session.access_tokens.clone(),
+                    created_at: rfc3339(session.created_at),
+                })
+            })
+            .collect()
+    }
+
     /// All customers, oldest first.
     pub fn customers(&self) -> Vec<CustomerView> {
         let store = self.store();
@@ -660,6 +757,17 @@ impl AppState {
 }
 
 impl Store {
+    /// Remembers a new session, forgetting the oldest beyond [`SESSION_CAP`].
+    fn record_session(&mut self, id: String, session: SessionRecord) {
+        if self.session_order.len() >= SESSION_CAP {
+            if let Some(oldest) = self.session_order.pop_front() {
+                self.sessions.remove(&oldest);
+            }
+        }
+        self.session_order.push_back(id.clone());
+        self.sessions.insert(id, session);
+    }
+
     /// Drops expired anonymous tokens once the maps grow, so benchmarks that log
     /// in repeatedly do not grow memory without bound.
     fn prune_anonymous(&mut self, now: Millis) {

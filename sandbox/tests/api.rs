@@ -40,6 +40,103 @@ async fn anonymous_login_and_refresh() {
     }
 }
 
+/// The snake_case fields of a confirm and their deprecated camelCase twins.
+const TWINS: [(&str, &str); 5] = [
+    ("access_token", "accessToken"),
+    ("expires_in", "expiresIn"),
+    ("refresh_token", "refreshToken"),
+    ("refresh_token_expires_in", "refreshTokenExpiresIn"),
+    ("saas_token", "saasToken"),
+];
+
+/// Confirms a fresh token in `tenant` and returns the body.
+async fn confirmed_body(sb: &Sandbox, tenant: &str) -> Value {
+    let anon = sb.anon(tenant).await;
+    let token = format!("twins-{tenant}");
+    let res = sb
+        .post_json(
+            "/sandbox/optin-tokens",
+            json!({"tenant": tenant, "email": "twin@example.com", "token": token}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = sb.confirm(tenant, &token, &anon).await;
+    assert_eq!(res.status(), 200);
+    body(res).await
+}
+
+fn assert_twins(tok: &Value) {
+    for (snake, camel) in TWINS {
+        assert!(!tok[snake].is_null(), "{snake}");
+        assert_eq!(tok[snake], tok[camel], "{snake}/{camel}");
+    }
+}
+
+#[tokio::test]
+async fn camel_case_twins_come_back_with_the_ftwins_tenant_or_the_flag() {
+    let sb = start().await;
+    assert_twins(&confirmed_body(&sb, "ftwins").await);
+    let plain = confirmed_body(&sb, TENANT).await;
+    assert!(TWINS.iter().all(|(_, camel)| plain.get(camel).is_none()));
+
+    let flagged = start_with(Config {
+        camel_case_twins: true,
+        ..Config::default()
+    })
+    .await;
+    assert_twins(&confirmed_body(&flagged, TENANT).await);
+    assert_eq!(
+        body(flagged.get("/sandbox/info").await).await["camelCaseTwins"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn login_keeps_the_session_context_and_refresh_keeps_the_session() {
+    let sb = start().await;
+    let res = sb
+        .get(&format!(
+            "/customerlogin/auth/anonymous/login?tenant={TENANT}&client_id={CLIENT}&siteCode=main&currency=EUR&language=de&targetLocation=DE"
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    let login = body(res).await;
+    let plain = sb.login(TENANT).await;
+    let refresh = login["refresh_token"].as_str().unwrap();
+    let refreshed = body(
+        sb.get(&format!(
+            "/customerlogin/auth/anonymous/refresh?tenant={TENANT}&client_id={CLIENT}&refresh_token={}",
+            enc(refresh)
+        ))
+        .await,
+    )
+    .await;
+
+    let sessions = body(sb.get("/sandbox/sessions").await).await;
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    let with_context = &sessions[0];
+    assert_eq!(with_context["sessionId"], login["sessionId"]);
+    assert_eq!(with_context["tenant"], TENANT);
+    assert_eq!(with_context["clientId"], CLIENT);
+    assert_eq!(
+        with_context["context"],
+        json!({"siteCode": "main", "currency": "EUR", "language": "de", "targetLocation": "DE"})
+    );
+    assert_eq!(
+        with_context["accessTokens"],
+        json!([login["access_token"], refreshed["access_token"]])
+    );
+    assert_eq!(sessions[1]["sessionId"], plain["sessionId"]);
+    assert_eq!(
+        sessions[1]["context"],
+        json!({"siteCode": null, "currency": null, "language": null, "targetLocation": null})
+    );
+
+    sb.post_json("/sandbox/reset", json!({})).await;
+    assert_eq!(body(sb.get("/sandbox/sessions").await).await, json!([]));
+}
+
 #[tokio::test]
 async fn anonymous_login_errors() {
     let sb = start().await;
@@ -218,18 +315,15 @@ async fn signup_confirm_and_single_use() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/json");
     let tok = body(res).await;
-    for (snake, camel) in [
-        ("access_token", "accessToken"),
-        ("expires_in", "expiresIn"),
-        ("refresh_token", "refreshToken"),
-        ("refresh_token_expires_in", "refreshTokenExpiresIn"),
-        ("saas_token", "saasToken"),
-    ] {
+    // Snake_case only, as Emporix answers since 2025-11-13.
+    for (snake, camel) in TWINS {
         assert!(!tok[snake].is_null(), "{snake}");
-        assert_eq!(tok[snake], tok[camel], "{snake}/{camel}");
+        assert!(tok.get(camel).is_none(), "{camel}");
     }
     assert!(tok["access_token"].as_str().unwrap().len() >= 16);
-    assert!(tok["expires_in"].is_u64());
+    // The lifetimes of the official example answer.
+    assert_eq!(tok["expires_in"], 2_591_999);
+    assert_eq!(tok["refresh_token_expires_in"], 86_399);
     assert_eq!(tok["token_type"], "Bearer");
     assert!(tok["session_id"].is_string());
     assert_eq!(tok["initialPassword"], "false");
@@ -262,7 +356,12 @@ async fn signup_errors() {
     );
     let res = sb.signup(TENANT, "DUP@example.com", &anon).await;
     assert_eq!(res.status(), 409);
-    assert_error_message(&body(res).await, 409);
+    let err = body(res).await;
+    assert_eq!(assert_error_message(&err, 409), "conflict_resource");
+    assert_eq!(
+        err["message"],
+        format!("Duplicate account 'DUP@example.com' for tenant '{TENANT}'.")
+    );
     // Same address in another tenant is a different customer.
     let other = sb.anon("othertenant").await;
     assert_eq!(
@@ -539,7 +638,12 @@ async fn bad_tenants() {
         let res = sb.confirm_raw(tenant, "tok", Some(any)).await;
         assert_eq!(res.status(), 400, "{tenant}");
         let err = body(res).await;
-        assert_error_message(&err, 400);
+        // The official example's type and message.
+        assert_eq!(assert_error_message(&err, 400), "bad_request");
+        assert_eq!(
+            err["message"],
+            "The tenant information provided with the request is not valid."
+        );
         assert_eq!(err["details"][0]["field"], "tenant", "{tenant}");
         let res = sb.resend(tenant, "a@b.co", any).await;
         assert_eq!(res.status(), 400, "{tenant}");

@@ -1,25 +1,24 @@
-//! Performing an [`ApiRequest`] with the global `fetch`, under a deadline and
-//! the caller's `AbortSignal`.
+//! Performing an [`ApiRequest`] with the global `fetch`.
 //!
 //! `fetch` is called directly with a plain init object rather than through
 //! gloo-net: its builder, the `http` crate's `Method` and `URL`-based query
 //! handling cost the wasm binary more than this whole module (see
 //! `bench/SIZE.md`).
 //!
-//! The caller's signal is never handed to `fetch` itself: it may be aborted
-//! with any reason (a string, say), which `fetch` would reject with verbatim.
-//! Instead one internal `AbortController` is aborted by a [`Watch`] on
-//! whichever comes first, the deadline or the caller, which also records
-//! which it was.
+//! I/O only: deadlines and the callers' signals are the core's business
+//! ([`crate::engine`]). The driver hands in the signal of its own
+//! `AbortController` for this request and aborts it when the core cancels
+//! the request; the caller's signal is never handed to `fetch` itself (it
+//! may be aborted with any reason, a string say, which `fetch` would reject
+//! with verbatim).
 
 use js_sys::{JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Response};
+use web_sys::{AbortSignal, Response};
 
 use super::value::{self, Properties};
-use super::watch::{Ended, Watch};
 use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::{ApiRequest, Method};
@@ -31,12 +30,6 @@ extern "C" {
     // missing, calling it throws instead of returning a promise.
     #[wasm_bindgen(js_name = fetch, catch)]
     fn fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-}
-
-/// How a call is bounded.
-pub(crate) struct Limits<'a> {
-    pub timeout_ms: u32,
-    pub signal: Option<&'a AbortSignal>,
 }
 
 /// A response, read to the end.
@@ -62,34 +55,20 @@ impl Exchange {
 
 /// Sends `request` — with `Authorization: Bearer {bearer}` when a bearer is
 /// given (the anonymous login and refresh carry none) — and reads the whole
-/// response.
+/// response. `Err` (a network error) when no complete response came, also
+/// when `signal` aborted it.
 pub(crate) async fn send(
     request: &ApiRequest,
     bearer: Option<&str>,
-    limits: Limits<'_>,
+    signal: &AbortSignal,
 ) -> Result<Exchange, OptInError> {
-    let timeout = || OptInError::Timeout {
-        operation: request.operation,
-        timeout_ms: limits.timeout_ms,
-    };
-    if limits.signal.is_some_and(AbortSignal::aborted) {
-        return Err(OptInError::Aborted);
-    }
     let network = || OptInError::Network {
         origin: request.origin.clone(),
     };
-    let controller = AbortController::new().map_err(|_| network())?;
-    let watch = Watch::new(limits.signal, limits.timeout_ms, Some(controller.clone()));
-    let interrupted = |fallback: OptInError| match watch.fired() {
-        Some(Ended::TimedOut) => timeout(),
-        Some(Ended::Aborted) => OptInError::Aborted,
-        None => fallback,
-    };
-
-    let init = init(request, bearer, &controller.signal());
+    let init = init(request, bearer, signal);
     let response: Response = JsFuture::from(fetch(&request.url, &init).map_err(|_| network())?)
         .await
-        .map_err(|_| interrupted(network()))?
+        .map_err(|_| network())?
         .unchecked_into();
 
     let status = response.status();
@@ -98,7 +77,7 @@ pub(crate) async fn send(
     let text: JsString = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
-            .map_err(|_| interrupted(network()))?
+            .map_err(|_| network())?
             .unchecked_into(),
         Err(_) => return Err(network()),
     };

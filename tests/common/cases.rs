@@ -36,13 +36,13 @@ fn resend_options(
 }
 
 async fn confirm(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
-    confirm_opt_in(Ts::new_unchecked(object(entries)))
-        .await
-        .map(JsValue::from)
+    confirm_opt_in(Ts::new_unchecked(object(entries))).await
 }
 
 async fn resend(entries: &[(&str, JsValue)]) -> Result<(), JsValue> {
-    resend_activation(Ts::new_unchecked(object(entries))).await
+    let resolved = resend_activation(Ts::new_unchecked(object(entries))).await?;
+    assert!(resolved.is_undefined(), "resolves to undefined");
+    Ok(())
 }
 
 /// Asserts `error` is an `OptInError` with `code` and returns it.
@@ -110,6 +110,25 @@ async fn confirms_a_token_and_decodes_the_customer_token() {
         get(&sent[0], "accept").as_string().as_deref(),
         Some("application/json")
     );
+}
+
+/// Emporix dropped the camelCase twins on 2025-11-13; the sandbox's `ftwins`
+/// tenant still sends them, so folding them in stays tested.
+#[wasm_bindgen_test]
+async fn the_deprecated_camel_case_twins_are_folded_in() {
+    let anonymous = anonymous_token().await;
+    let token = unique("twins");
+    register_token("ftwins", &format!("{}@example.com", unique("t")), &token).await;
+
+    let customer = confirm(&confirm_options("ftwins", &anonymous, &token))
+        .await
+        .expect("confirmed");
+
+    assert!(get(&customer, "access_token").is_string());
+    assert_eq!(get(&customer, "expires_in").as_f64(), Some(2_591_999.0));
+    for deprecated in ["accessToken", "expiresIn", "refreshToken", "saasToken"] {
+        assert!(!has(&customer, deprecated), "{deprecated}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -294,9 +313,7 @@ async fn invalid_input_is_caught_before_any_request() {
         js_sys::Array::new().into(),
     ] {
         let error = expect_error(
-            confirm_opt_in(Ts::new_unchecked(not_options))
-                .await
-                .map(JsValue::from),
+            confirm_opt_in(Ts::new_unchecked(not_options)).await,
             "invalid_input",
         );
         assert_eq!(get(&error, "field").as_string().as_deref(), Some("options"));

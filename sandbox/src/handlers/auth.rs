@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{fault_gate, query_params, reply};
 use crate::errors::ApiError;
-use crate::state::{AnonGrant, AppState};
+use crate::state::{AnonGrant, AppState, SessionContext};
 use crate::validate;
 
 /// JSON of an anonymous grant, shaped like the real login endpoint.
@@ -53,7 +53,20 @@ fn tenant_and_client<'a>(
     Ok((tenant, client_id))
 }
 
-/// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`
+/// The optional session-context parameters of the login, as received.
+fn session_context(params: &HashMap<String, String>) -> SessionContext {
+    let value = |name: &str| params.get(name).cloned();
+    SessionContext {
+        site_code: value("siteCode"),
+        currency: value("currency"),
+        language: value("language"),
+        target_location: value("targetLocation"),
+    }
+}
+
+/// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=` with the
+/// optional `siteCode`, `currency`, `language` and `targetLocation`, which
+/// the new session keeps (see `/sandbox/sessions`).
 pub async fn login(State(state): State<AppState>, RawQuery(query): RawQuery, uri: Uri) -> Response {
     let params = query_params(query.as_deref());
     if let Some(tenant) = params.get("tenant") {
@@ -63,7 +76,12 @@ pub async fn login(State(state): State<AppState>, RawQuery(query): RawQuery, uri
     }
     reply(
         tenant_and_client(&state, &params).map(|(tenant, client_id)| {
-            Json(grant_json(&state.issue_anonymous(Some(tenant), client_id)))
+            let context = session_context(&params);
+            Json(grant_json(&state.issue_anonymous(
+                Some(tenant),
+                client_id,
+                context,
+            )))
         }),
     )
 }
@@ -77,6 +95,9 @@ pub async fn refresh(
     let params = query_params(query.as_deref());
     if let Some(tenant) = params.get("tenant") {
         if let Some(response) = fault_gate(&state, tenant, &uri).await {
+            return response;
+        }
+        if let Some(response) = crate::refresh_faults::refused(tenant, uri.path()) {
             return response;
         }
     }

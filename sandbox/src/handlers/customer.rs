@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::{authorization, body_bytes, fault_gate, reply};
 use crate::errors::ApiError;
+use crate::faults::Fault;
 use crate::state::{AppState, CustomerGrant, CUSTOMER_REFRESH_TTL_SECS, CUSTOMER_TTL_SECS};
 use crate::validate;
 
@@ -33,24 +34,35 @@ fn tenant_param(uri: &Uri) -> Result<String, ApiError> {
     validate::decode_segment(raw).ok_or_else(|| ApiError::invalid_tenant(raw))
 }
 
-/// Body of a successful confirm: snake_case fields plus their deprecated
-/// camelCase twins. `initialPassword` is the string `"false"`, as the spec types it.
-pub fn customer_token_json(grant: &CustomerGrant) -> Value {
-    json!({
+/// Body of a successful confirm: the snake_case fields Emporix answers with
+/// since 2025-11-13, plus, when `twins`, the deprecated camelCase twins it
+/// sent before (`accessToken`, `expiresIn`, `refreshToken`,
+/// `refreshTokenExpiresIn`, `saasToken`). `initialPassword` is the string
+/// `"false"`, as the spec types it.
+pub fn customer_token_json(grant: &CustomerGrant, twins: bool) -> Value {
+    let mut body = json!({
         "access_token": grant.access_token,
-        "accessToken": grant.access_token,
         "token_type": "Bearer",
         "expires_in": CUSTOMER_TTL_SECS,
-        "expiresIn": CUSTOMER_TTL_SECS,
         "refresh_token": grant.refresh_token,
-        "refreshToken": grant.refresh_token,
         "refresh_token_expires_in": CUSTOMER_REFRESH_TTL_SECS,
-        "refreshTokenExpiresIn": CUSTOMER_REFRESH_TTL_SECS,
         "session_id": grant.session_id,
         "saas_token": grant.saas_token,
-        "saasToken": grant.saas_token,
         "initialPassword": "false",
-    })
+    });
+    if let (true, Some(fields)) = (twins, body.as_object_mut()) {
+        for (camel, snake) in [
+            ("accessToken", "access_token"),
+            ("expiresIn", "expires_in"),
+            ("refreshToken", "refresh_token"),
+            ("refreshTokenExpiresIn", "refresh_token_expires_in"),
+            ("saasToken", "saas_token"),
+        ] {
+            let value = fields[snake].clone();
+            fields.insert(camel.to_owned(), value);
+        }
+    }
+    body
 }
 
 /// `POST /customer/{tenant}/signup` — creates a pending customer and mails an opt-in link.
@@ -110,7 +122,9 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, uri: Uri
             )
         })?;
         let grant = state.confirm(&tenant, &token)?;
-        Ok(Json(customer_token_json(&grant)))
+        let twins =
+            state.config().camel_case_twins || Fault::from_tenant(&tenant) == Some(Fault::FTwins);
+        Ok(Json(customer_token_json(&grant, twins)))
     })())
 }
 

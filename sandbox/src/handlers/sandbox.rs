@@ -16,7 +16,7 @@ use super::{body_bytes, query_params, reply};
 use crate::clock::rfc3339;
 use crate::errors::ApiError;
 use crate::faults;
-use crate::state::AppState;
+use crate::state::{AppState, SessionContext};
 use crate::validate;
 
 /// `GET /sandbox/outbox` — sent activation emails, newest last.
@@ -48,6 +48,12 @@ pub async fn requests(State(state): State<AppState>, RawQuery(query): RawQuery) 
 pub async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     state.clear_requests();
     StatusCode::NO_CONTENT
+}
+
+/// `GET /sandbox/sessions` — anonymous sessions with the session context
+/// their login set and the access tokens issued for them, oldest first.
+pub async fn sessions(State(state): State<AppState>) -> Response {
+    Json(state.sessions()).into_response()
 }
 
 /// `GET /sandbox/customers` — customers and their status.
@@ -137,9 +143,11 @@ pub async fn anonymous_token(
             }
         };
         let client_id = state.config().default_client_id().to_owned();
-        Ok(Json(grant_json(
-            &state.issue_anonymous(tenant.as_deref(), &client_id),
-        )))
+        Ok(Json(grant_json(&state.issue_anonymous(
+            tenant.as_deref(),
+            &client_id,
+            SessionContext::default(),
+        ))))
     })())
 }
 
@@ -205,6 +213,7 @@ pub async fn info(State(state): State<AppState>) -> Response {
         "resendLimit": cfg.resend_limit,
         "resendWindowSecs": cfg.resend_window.as_secs(),
         "slowMs": u64::try_from(cfg.slow.as_millis()).unwrap_or(u64::MAX),
+        "camelCaseTwins": cfg.camel_case_twins,
         "faultTenants": faults::ALL.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
         "now": rfc3339(state.clock().now_ms()),
     }))

@@ -48,6 +48,10 @@ new OptInClient({ tenant, clientId: "storefront-client-id", anonymousToken });
 new OptInClient({ tenant, clientId: "storefront-client-id", anonymousToken: async () => anonymousToken });
 // @ts-expect-error: tenant is required
 new OptInClient({ clientId: "storefront-client-id" });
+// @ts-expect-error: a session context needs clientId (only the client's own login sends it)
+new OptInClient({ tenant, anonymousToken, context: { currency: "EUR" } });
+// @ts-expect-error: not a session-context key
+new OptInClient({ tenant, clientId: "storefront-client-id", context: { sitecode: "main" } });
 // @ts-expect-error: the provider must return a token (or a promise of one)
 new OptInClient({ tenant, anonymousToken: async () => 42 });
 // @ts-expect-error: no such option

@@ -19,6 +19,7 @@ import {
   type OptInClientInit,
   type OptInError,
   type ResendActivationOptions,
+  type SessionContext,
 } from "emporix-optin";
 
 // True only when A and B are the same type (`any` matches nothing else).
@@ -59,6 +60,14 @@ const withClientId = new OptInClient({
   baseUrl: "https://api.emporix.io",
   timeoutMs: 15_000,
 });
+const withContext = new OptInClient({
+  tenant: "myshop",
+  clientId: "storefront-client-id",
+  context: { siteCode: "main", currency: "EUR", language: "en", targetLocation: "DE" },
+});
+void withContext;
+exactly<OptInClientConfig["context"], SessionContext | undefined>(true);
+exactly<SessionContext, { siteCode?: string; currency?: string; language?: string; targetLocation?: string }>(true);
 const withToken = new OptInClient({ tenant: "myshop", anonymousToken: "anonymous-access-token" });
 const withProvider = new OptInClient({ tenant: "myshop", anonymousToken: async () => "fresh-token" });
 const withSyncProvider = new OptInClient({ tenant: "myshop", anonymousToken: () => "fresh-token" });

@@ -1,0 +1,385 @@
+//! The session context of an `OptInClient`'s anonymous login: the site,
+//! currency, language and target country that Emporix keeps in the session it
+//! creates (`GET-oauth-generate-anonymous-access-token`'s optional query
+//! parameters `siteCode`, `currency`, `language` and `targetLocation`).
+//!
+//! Each value is checked before anything is sent, against what the spec says
+//! it is; values are never trimmed or re-cased, so what Emporix gets is what
+//! the caller passed:
+//! - `siteCode`: a site code of the Site Settings Service (e.g. `main`). The
+//!   spec gives no pattern, so only what cannot be a code is refused: an empty
+//!   value, whitespace or control characters, more than 128 characters.
+//! - `currency`: "three-letter currency code" — ISO 4217, in capitals (`EUR`).
+//! - `language`: a language code, as in the spec's example (`EN`) or a site's
+//!   languages (`en`): 2–3 letters, optionally followed by `-` or `_` and
+//!   subtags of 2–8 letters or digits (`en-US`, `en_US`, `zh-Hant`).
+//! - `targetLocation`: a country code of the Country Service, ISO 3166-1
+//!   alpha-2, in capitals (`DE`).
+//!
+//! [`SessionContext::parameters`] gives the login's query parameters; the
+//! request percent-encodes them. The refresh takes no context: Emporix keeps the session's (same session
+//! id), so only the login sends it.
+
+use tsify::Tsify;
+
+use crate::error::OptInError;
+
+/// Longest accepted `siteCode`. The spec sets no limit; this bounds the URL.
+pub const MAX_SITE_CODE_LEN: usize = 128;
+
+/// The session context the anonymous login sets: which site, currency,
+/// language and country the shopper's session belongs to. Every field is
+/// optional; Emporix uses the tenant's defaults for what is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionContext {
+    /// The site, as its code in the Site Settings Service (e.g. `"main"`). No
+    /// whitespace or control characters, at most 128 characters.
+    #[tsify(optional)]
+    pub site_code: Option<String>,
+    /// The currency: an ISO 4217 code in capitals, e.g. `"EUR"`.
+    #[tsify(optional)]
+    pub currency: Option<String>,
+    /// The language: a language code such as `"EN"`, `"de"`, `"en-US"` or
+    /// `"en_US"` (2–3 letters, optionally `-` or `_` and 2–8 letters or digits).
+    #[tsify(optional)]
+    pub language: Option<String>,
+    /// The shopper's country, as its ISO 3166-1 alpha-2 code in capitals in
+    /// the Country Service, e.g. `"DE"`.
+    #[tsify(optional)]
+    pub target_location: Option<String>,
+}
+
+/// A key of the `context` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// `siteCode`.
+    SiteCode,
+    /// `currency`.
+    Currency,
+    /// `language`.
+    Language,
+    /// `targetLocation`.
+    TargetLocation,
+}
+
+impl Key {
+    /// Every key, in the order the login sends them.
+    pub const ALL: [Key; 4] = [
+        Key::SiteCode,
+        Key::Currency,
+        Key::Language,
+        Key::TargetLocation,
+    ];
+
+    /// The property of the `context` object, which is also the login's query
+    /// parameter of the same name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::SiteCode => "siteCode",
+            Key::Currency => "currency",
+            Key::Language => "language",
+            Key::TargetLocation => "targetLocation",
+        }
+    }
+
+    /// The `field` of an `invalid_input` error about it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Key::SiteCode => "context.siteCode",
+            Key::Currency => "context.currency",
+            Key::Language => "context.language",
+            Key::TargetLocation => "context.targetLocation",
+        }
+    }
+}
+
+/// A property of the caller's `context` object, before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Given {
+    /// `undefined`, `null` or missing.
+    Absent,
+    /// A string.
+    Text(String),
+    /// Anything else.
+    NotText,
+    /// Its getter threw.
+    Unreadable,
+}
+
+impl SessionContext {
+    /// Reads and checks the context, asking `value_of` for each key.
+    pub fn read(mut value_of: impl FnMut(Key) -> Given) -> Result<SessionContext, OptInError> {
+        let mut context = SessionContext::default();
+        for key in Key::ALL {
+            let value = match value_of(key) {
+                Given::Absent => None,
+                Given::Text(text) => {
+                    check(key, &text)?;
+                    Some(text)
+                }
+                Given::NotText => return Err(OptInError::invalid(key.field(), "must be a string")),
+                Given::Unreadable => {
+                    return Err(OptInError::invalid(
+                        key.field(),
+                        "could not be read (its getter threw)",
+                    ))
+                }
+            };
+            *context.slot(key) = value;
+        }
+        Ok(context)
+    }
+
+    fn slot(&mut self, key: Key) -> &mut Option<String> {
+        match key {
+            Key::SiteCode => &mut self.site_code,
+            Key::Currency => &mut self.currency,
+            Key::Language => &mut self.language,
+            Key::TargetLocation => &mut self.target_location,
+        }
+    }
+
+    fn get(&self, key: Key) -> Option<&str> {
+        match key {
+            Key::SiteCode => self.site_code.as_deref(),
+            Key::Currency => self.currency.as_deref(),
+            Key::Language => self.language.as_deref(),
+            Key::TargetLocation => self.target_location.as_deref(),
+        }
+    }
+
+    /// The login's query parameters for the values given, as (name, value),
+    /// in the order of [`Key::ALL`]; the request percent-encodes the values.
+    pub fn parameters(&self) -> Vec<(&'static str, &str)> {
+        // A plain loop: iterator adapters cost the wasm a few hundred bytes.
+        let mut parameters = Vec::new();
+        for key in Key::ALL {
+            if let Some(value) = self.get(key) {
+                parameters.push((key.name(), value));
+            }
+        }
+        parameters
+    }
+}
+
+/// Checks one value against its rule.
+fn check(key: Key, value: &str) -> Result<(), OptInError> {
+    let ok = match key {
+        _ if value.is_empty() => {
+            return Err(OptInError::invalid(
+                key.field(),
+                "must not be empty (leave it out for the tenant's default)",
+            ))
+        }
+        Key::SiteCode => {
+            value.len() <= MAX_SITE_CODE_LEN
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        Key::Currency => is_code(value, 3),
+        Key::Language => is_language(value),
+        Key::TargetLocation => is_code(value, 2),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(OptInError::invalid(
+        key.field(),
+        match key {
+            Key::SiteCode => {
+                "must be a site code: no spaces or control characters, at most 128 characters"
+            }
+            Key::Currency => "must be an ISO 4217 currency code in capitals, like EUR",
+            Key::Language => "must be a language code like EN, de, en-US or en_US",
+            Key::TargetLocation => "must be an ISO 3166-1 country code in capitals, like DE",
+        },
+    ))
+}
+
+/// `len` ASCII capital letters.
+fn is_code(value: &str, len: usize) -> bool {
+    value.len() == len && value.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.
+fn is_language(value: &str) -> bool {
+    // Walks the bytes once: `str::split` with a pattern costs the wasm more.
+    let (mut part, mut first) = (0usize, true);
+    for b in value.bytes() {
+        if b == b'-' || b == b'_' {
+            if !(if first {
+                (2..=3).contains(&part)
+            } else {
+                (2..=8).contains(&part)
+            }) {
+                return false;
+            }
+            (part, first) = (0, false);
+        } else if b.is_ascii_alphabetic() || (!first && b.is_ascii_digit()) {
+            part += 1;
+        } else {
+            return false;
+        }
+    }
+    if first {
+        (2..=3).contains(&part)
+    } else {
+        (2..=8).contains(&part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(values: &[(Key, Given)]) -> Result<SessionContext, OptInError> {
+        SessionContext::read(|key| {
+            values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(Given::Absent, |(_, v)| v.clone())
+        })
+    }
+
+    fn text(key: Key, value: &str) -> Result<SessionContext, OptInError> {
+        context(&[(key, Given::Text(value.to_owned()))])
+    }
+
+    fn problem(result: Result<SessionContext, OptInError>, expected_field: &str) -> String {
+        match result {
+            Err(OptInError::InvalidInput { field, problem }) => {
+                assert_eq!(field, expected_field);
+                problem.to_owned()
+            }
+            other => panic!("expected invalid {expected_field}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nothing_given_is_an_empty_context_and_no_parameters() {
+        let empty = context(&[]).unwrap();
+        assert_eq!(empty, SessionContext::default());
+        assert_eq!(empty.parameters(), []);
+    }
+
+    #[test]
+    fn every_value_becomes_its_query_parameter_in_a_fixed_order() {
+        let full = context(&[
+            (Key::TargetLocation, Given::Text("DE".into())),
+            (Key::Language, Given::Text("en_US".into())),
+            (Key::Currency, Given::Text("EUR".into())),
+            (Key::SiteCode, Given::Text("main".into())),
+        ])
+        .unwrap();
+        assert_eq!(full.site_code.as_deref(), Some("main"));
+        assert_eq!(
+            full.parameters(),
+            [
+                ("siteCode", "main"),
+                ("currency", "EUR"),
+                ("language", "en_US"),
+                ("targetLocation", "DE")
+            ]
+        );
+        let some = context(&[(Key::Currency, Given::Text("CHF".into()))]).unwrap();
+        assert_eq!(some.parameters(), [("currency", "CHF")]);
+    }
+
+    #[test]
+    fn a_site_code_is_kept_as_given_not_repaired() {
+        let site = text(Key::SiteCode, "dé/site&x=1#y?").unwrap();
+        assert_eq!(site.parameters(), [("siteCode", "dé/site&x=1#y?")]);
+        for good in ["main", "us-main", "DE_b2b", "a", &"s".repeat(128)] {
+            assert!(text(Key::SiteCode, good).is_ok(), "{good}");
+        }
+        let field = "context.siteCode";
+        assert!(problem(text(Key::SiteCode, ""), field).contains("empty"));
+        assert!(problem(text(Key::SiteCode, " main"), field).contains("no spaces"));
+        assert!(problem(text(Key::SiteCode, "ma in"), field).contains("no spaces"));
+        assert!(problem(text(Key::SiteCode, "main\n"), field).contains("no spaces"));
+        assert!(problem(text(Key::SiteCode, "a\u{0}b"), field).contains("control"));
+        assert!(problem(text(Key::SiteCode, &"s".repeat(129)), field).contains("128"));
+    }
+
+    #[test]
+    fn currency_is_an_iso_4217_code_in_capitals() {
+        for good in ["EUR", "USD", "CHF"] {
+            assert!(text(Key::Currency, good).is_ok(), "{good}");
+        }
+        for bad in ["eur", "Eur", "EU", "EURO", "E1R", " EUR", "€", "ÄBC"] {
+            let problem = problem(text(Key::Currency, bad), "context.currency");
+            assert!(problem.contains("like EUR"), "{bad}: {problem}");
+        }
+        assert!(problem(text(Key::Currency, ""), "context.currency").contains("empty"));
+    }
+
+    #[test]
+    fn language_is_a_language_code() {
+        for good in [
+            "EN",
+            "en",
+            "de",
+            "deu",
+            "en-US",
+            "en_US",
+            "zh-Hant",
+            "zh-Hant-TW",
+            "es-419",
+        ] {
+            assert!(text(Key::Language, good).is_ok(), "{good}");
+        }
+        for bad in [
+            "e",
+            "english",
+            "en-",
+            "en--US",
+            "-en",
+            "en US",
+            "en-U",
+            "1n",
+            "en-abcdefghi",
+            "ün",
+        ] {
+            let problem = problem(text(Key::Language, bad), "context.language");
+            assert!(problem.contains("language code"), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
+    fn target_location_is_an_iso_3166_code_in_capitals() {
+        for good in ["DE", "US", "CH"] {
+            assert!(text(Key::TargetLocation, good).is_ok(), "{good}");
+        }
+        for bad in ["de", "DEU", "D", "D1", "Germany"] {
+            let problem = problem(text(Key::TargetLocation, bad), "context.targetLocation");
+            assert!(problem.contains("like DE"), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
+    fn a_value_of_another_type_or_a_throwing_getter_names_its_field() {
+        assert!(problem(
+            context(&[(Key::Language, Given::NotText)]),
+            "context.language"
+        )
+        .contains("must be a string"));
+        assert!(problem(
+            context(&[(Key::TargetLocation, Given::Unreadable)]),
+            "context.targetLocation"
+        )
+        .contains("getter threw"));
+        // The first wrong key, in the fixed order, is the one reported.
+        let both = context(&[
+            (Key::TargetLocation, Given::NotText),
+            (Key::Currency, Given::Text("eur".into())),
+        ]);
+        assert!(problem(both, "context.currency").contains("EUR"));
+    }
+
+    #[test]
+    fn names_and_fields_match() {
+        for key in Key::ALL {
+            assert_eq!(key.field(), format!("context.{}", key.name()));
+        }
+    }
+}
