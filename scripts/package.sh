@@ -44,6 +44,15 @@ rm "$stage/emporix_optin_bg.wasm.d.ts"
   "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
 cp -R pkg-template/. "$stage/"
 
+# Minified JavaScript: what a browser loads is the glue and the wrappers as
+# shipped, and not every storefront's bundler minifies dependencies. Each file
+# stays a separate ES module (no bundling: the file list and the lazy wasm
+# load stay as they are); the .d.ts files keep their TSDoc. esbuild is pinned
+# in package.json and deterministic, so the tarball stays reproducible.
+ESBUILD="$PWD/node_modules/.bin/esbuild"
+find "$stage" -name '*.js' -print0 | sort -z | xargs -0 "$ESBUILD" --minify --format=esm \
+  --log-level=warning --allow-overwrite --outdir="$stage" --outbase="$stage"
+
 # package.json: the template, with the crate's version and, when wasm-bindgen
 # emitted JS snippets, their folder.
 cargo metadata --no-deps --format-version 1 | node --input-type=module -e '
