@@ -21,6 +21,7 @@
 
 pub mod anonymous;
 pub mod base_url;
+pub mod engine;
 pub mod error;
 pub mod js;
 pub mod json;

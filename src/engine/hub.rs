@@ -1,0 +1,692 @@
+//! The [`Hub`]: every call, shared confirmation, client and token renewal in
+//! flight, and the decisions about them.
+//!
+//! - **Exchanges.** A confirm or resend request is an exchange: get a token,
+//!   send, and after a first 401 with renewable credentials get a fresh token
+//!   and send once more. Nothing else is retried: after a timeout, a dropped
+//!   connection, a 429 or a 5xx the token may already be spent, or the email
+//!   sent, and a retry would answer "already used" or send a second email.
+//! - **Sharing.** A confirmation spends its single-use token, so concurrent
+//!   `confirmOptIn` calls for one URL (base URL, tenant and token) share one
+//!   exchange, process-wide: a double click, React StrictMode running an
+//!   effect twice, a top-level call and a client at once. A settled exchange
+//!   is forgotten at once, so a later call sends a new request. Resends are
+//!   never shared: each call asks for an email.
+//! - **Every caller on its own clock.** A caller ends only by its own
+//!   deadline (`timeoutMs` from when it called) or its own signal. The shared
+//!   exchange has no signal and a bound of its own: the latest deadline among
+//!   the callers that joined it, and at least [`DEFAULT_TIMEOUT_MS`] (15 s),
+//!   but at most [`MAX_TIMEOUT_MS`] (600 s) after it started. It runs to that
+//!   bound even when every caller has left: once sent, the token is spent
+//!   whether or not anyone reads the answer, and a caller that joins
+//!   meanwhile (StrictMode's second effect, a retry after a short
+//!   `timeoutMs`) still gets the customer's tokens.
+//! - **Renewals.** A client with a `clientId` or a token provider renews its
+//!   anonymous token in one renewal at a time, which every exchange of that
+//!   client waits on, bounded by the client's `timeoutMs`. It caches the
+//!   session even when its waiters have left.
+
+use std::collections::VecDeque;
+
+use super::{
+    Answer, CallId, Caller, ClientConfig, ClientId, Failed, Output, ProviderAnswer, SendId,
+    TokenSource,
+};
+use crate::anonymous::{self, AnonymousLogin, Next, Session};
+use crate::error::{Operation, OptInError};
+use crate::request::{ApiRequest, Target};
+use crate::response::{self, RawResponse};
+use crate::validate::{self, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
+
+/// The sans-IO state of every call in the process (see the module docs).
+#[derive(Debug, Default)]
+pub struct Hub {
+    next_id: u64,
+    clients: Vec<Client>,
+    exchanges: Vec<Exchange>,
+    calls: Vec<Call>,
+    outputs: VecDeque<Output>,
+}
+
+#[derive(Debug)]
+struct Client {
+    id: ClientId,
+    target: Target,
+    timeout_ms: u32,
+    source: Source,
+    session: Option<Session>,
+    renewal: Option<Renewal>,
+    /// The client object is gone; forgotten after its last exchange.
+    released: bool,
+}
+
+/// Where a client's tokens come from.
+#[derive(Debug)]
+enum Source {
+    Supplied(String),
+    Login(AnonymousLogin),
+    Provider,
+}
+
+/// A login, refresh or provider call under way for one client.
+#[derive(Debug)]
+struct Renewal {
+    send: SendId,
+    stage: Stage,
+    /// When the current request was sent: token lifetimes count from then.
+    requested_at: f64,
+    deadline: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Refreshing,
+    LoggingIn,
+    Asking,
+}
+
+#[derive(Debug)]
+struct Exchange {
+    id: u64,
+    request: ApiRequest,
+    bearer: Bearer,
+    /// A confirmation, which callers for the same URL join.
+    shared: bool,
+    /// Sent once more after a 401 already.
+    retried: bool,
+    /// The latest this exchange may run until.
+    cap: f64,
+    /// When it gives up: the latest deadline of its callers, at most `cap`.
+    deadline: f64,
+    state: State,
+}
+
+#[derive(Debug, Clone)]
+enum Bearer {
+    Supplied(String),
+    Client(ClientId),
+}
+
+#[derive(Debug)]
+enum State {
+    /// Waiting for a token (from the client's renewal).
+    Token,
+    /// The request is out with `token`.
+    Sending { send: SendId, token: String },
+}
+
+#[derive(Debug)]
+struct Call {
+    id: CallId,
+    exchange: u64,
+    operation: Operation,
+    timeout_ms: u32,
+    deadline: f64,
+}
+
+impl Hub {
+    /// An empty hub.
+    pub fn new() -> Hub {
+        Hub::default()
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Validates an `OptInClient`'s configuration and registers the client.
+    pub fn add_client(&mut self, config: ClientConfig) -> Result<ClientId, OptInError> {
+        let target = Target::new(config.tenant, config.base_url)?;
+        let timeout_ms = validate::timeout_ms(config.timeout_ms)?;
+        let source = match (config.client_id, config.anonymous_token) {
+            (Some(client_id), None) => Source::Login(AnonymousLogin::new(&target, client_id)?),
+            (None, Some(TokenSource::Provider)) => Source::Provider,
+            (None, Some(TokenSource::Token(token))) => {
+                Source::Supplied(validate::anonymous_token(token)?.to_owned())
+            }
+            (None, None) => {
+                return Err(OptInError::invalid(
+                    "clientId",
+                    "or `anonymousToken` is required (pass exactly one of them)",
+                ))
+            }
+            (Some(_), Some(_)) => {
+                return Err(OptInError::invalid(
+                    "anonymousToken",
+                    "cannot be combined with `clientId` (pass exactly one of them)",
+                ))
+            }
+        };
+        let id = ClientId(self.next_id());
+        self.clients.push(Client {
+            id,
+            target,
+            timeout_ms,
+            source,
+            session: None,
+            renewal: None,
+            released: false,
+        });
+        Ok(id)
+    }
+
+    /// The client object is gone: the client is forgotten once no exchange
+    /// needs it any more (its cached session with it).
+    pub fn release(&mut self, client: ClientId) {
+        if let Some(client) = self.clients.iter_mut().find(|c| c.id == client) {
+            client.released = true;
+        }
+        self.collect_clients();
+    }
+
+    /// `confirmOptIn(token)`: joins the exchange for its URL or starts one.
+    /// `Err` when an option is invalid (nothing is sent); an `aborted` caller
+    /// is settled with `aborted` at once.
+    pub fn confirm(
+        &mut self,
+        caller: Caller,
+        token: &str,
+        timeout_ms: Option<f64>,
+        aborted: bool,
+        now: f64,
+    ) -> Result<CallId, OptInError> {
+        let (request, timeout_ms, bearer) =
+            self.prepare(caller, timeout_ms, |target| target.confirm_opt_in(token))?;
+        Ok(self.start(request, bearer, timeout_ms, true, aborted, now))
+    }
+
+    /// `resendActivation(email)`: never shared.
+    pub fn resend(
+        &mut self,
+        caller: Caller,
+        email: &str,
+        timeout_ms: Option<f64>,
+        aborted: bool,
+        now: f64,
+    ) -> Result<CallId, OptInError> {
+        let (request, timeout_ms, bearer) =
+            self.prepare(caller, timeout_ms, |target| target.resend_activation(email))?;
+        Ok(self.start(request, bearer, timeout_ms, false, aborted, now))
+    }
+
+    /// Validates a call in the order its options are documented: a
+    /// function's tenant, base URL and timeout before the token or email; a
+    /// client's token or email before the call's timeout.
+    fn prepare(
+        &self,
+        caller: Caller,
+        timeout_ms: Option<f64>,
+        build: impl FnOnce(&Target) -> Result<ApiRequest, OptInError>,
+    ) -> Result<(ApiRequest, u32, Bearer), OptInError> {
+        match caller {
+            Caller::Token {
+                tenant,
+                base_url,
+                anonymous_token,
+            } => {
+                let anonymous_token = validate::anonymous_token(anonymous_token)?.to_owned();
+                let target = Target::new(tenant, base_url)?;
+                let timeout_ms = validate::timeout_ms(timeout_ms)?;
+                let request = build(&target)?;
+                Ok((request, timeout_ms, Bearer::Supplied(anonymous_token)))
+            }
+            Caller::Client(id) => {
+                let client = self
+                    .clients
+                    .iter()
+                    .find(|c| c.id == id && !c.released)
+                    .ok_or(OptInError::invalid(
+                        "config",
+                        "belongs to a released client",
+                    ))?;
+                let request = build(&client.target)?;
+                let timeout_ms = match timeout_ms {
+                    Some(_) => validate::timeout_ms(timeout_ms)?,
+                    None => client.timeout_ms,
+                };
+                let bearer = match &client.source {
+                    Source::Supplied(token) => Bearer::Supplied(token.clone()),
+                    Source::Login(_) | Source::Provider => Bearer::Client(id),
+                };
+                Ok((request, timeout_ms, bearer))
+            }
+        }
+    }
+
+    fn start(
+        &mut self,
+        request: ApiRequest,
+        bearer: Bearer,
+        timeout_ms: u32,
+        shared: bool,
+        aborted: bool,
+        now: f64,
+    ) -> CallId {
+        let call = CallId(self.next_id());
+        if aborted {
+            // A caller that has already given up neither starts nor joins anything.
+            self.settle(call, Err(OptInError::Aborted.into()));
+            return call;
+        }
+        let deadline = now + f64::from(timeout_ms);
+        let operation = request.operation;
+        let joined = self
+            .exchanges
+            .iter_mut()
+            .find(|e| shared && e.shared && e.request.url == request.url);
+        let (exchange, new) = match joined {
+            Some(exchange) => {
+                exchange.deadline = exchange.deadline.max(deadline).min(exchange.cap);
+                (exchange.id, false)
+            }
+            None => {
+                let id = self.next_id();
+                // A confirmation outlives a hasty first caller, so that one
+                // who joins soon after still gets the tokens it spent.
+                let floor = if shared {
+                    now + f64::from(DEFAULT_TIMEOUT_MS)
+                } else {
+                    deadline
+                };
+                self.exchanges.push(Exchange {
+                    id,
+                    request,
+                    bearer,
+                    shared,
+                    retried: false,
+                    cap: now + f64::from(MAX_TIMEOUT_MS),
+                    deadline: deadline.max(floor),
+                    state: State::Token,
+                });
+                (id, true)
+            }
+        };
+        self.calls.push(Call {
+            id: call,
+            exchange,
+            operation,
+            timeout_ms,
+            deadline,
+        });
+        if new {
+            self.advance(exchange, now);
+        }
+        call
+    }
+
+    /// The caller's signal aborted: it rejects with `aborted`, alone.
+    pub fn abort(&mut self, call: CallId, _now: f64) {
+        if let Some(at) = self.calls.iter().position(|c| c.id == call) {
+            let call = self.calls.remove(at);
+            self.settle(call.id, Err(OptInError::Aborted.into()));
+            self.left(call.exchange);
+        }
+    }
+
+    /// The response to `send` (`None`: none came — the network failed, CORS
+    /// refused it, or the connection dropped).
+    pub fn on_response(&mut self, send: SendId, response: Option<&RawResponse>, now: f64) {
+        let exchange = self.exchanges.iter().position(|e| match &e.state {
+            State::Sending { send: s, .. } => *s == send,
+            State::Token => false,
+        });
+        if let Some(at) = exchange {
+            self.exchange_answered(at, response, now);
+        } else if let Some(at) = self.renewing(send) {
+            self.renewal_answered(at, response, now);
+        }
+        self.collect_clients();
+    }
+
+    /// How the token provider call `send` went.
+    pub fn on_provider(&mut self, send: SendId, answer: ProviderAnswer, _now: f64) {
+        let Some(at) = self.renewing(send) else {
+            return;
+        };
+        let failed = |problem, cause: bool| Failed {
+            error: OptInError::invalid("anonymousToken", problem),
+            cause: cause.then_some(send),
+        };
+        let result = match answer {
+            ProviderAnswer::Threw => Err(failed("the token provider threw (see `cause`)", true)),
+            ProviderAnswer::Rejected => {
+                Err(failed("the token provider rejected (see `cause`)", true))
+            }
+            ProviderAnswer::Settled(None) => {
+                Err(failed("the token provider must resolve to a string", false))
+            }
+            ProviderAnswer::Settled(Some(token)) => match validate::anonymous_token(&token) {
+                Ok(_) => Ok(Session::supplied(token)),
+                Err(error) => Err(error.into()),
+            },
+        };
+        self.renewed(at, result);
+        self.collect_clients();
+    }
+
+    /// The clock reached `now`: callers, exchanges and renewals past their
+    /// deadlines give up. Nothing happens when nothing is due.
+    pub fn handle_timeout(&mut self, now: f64) {
+        // Callers first: one whose deadline is also its exchange's hears its own timeout.
+        while let Some(at) = self.calls.iter().position(|c| now >= c.deadline) {
+            let call = self.calls.remove(at);
+            let error = OptInError::Timeout {
+                operation: call.operation,
+                timeout_ms: call.timeout_ms,
+            };
+            self.settle(call.id, Err(error.into()));
+            self.left(call.exchange);
+        }
+        while let Some(at) = self.exchanges.iter().position(|e| now >= e.deadline) {
+            // Only callers that joined after the 600 s cap was set are still
+            // here: the request has run for the longest `timeoutMs` there is.
+            let error = OptInError::Timeout {
+                operation: self.exchanges[at].request.operation,
+                timeout_ms: MAX_TIMEOUT_MS,
+            };
+            self.end(at, Err(error.into()));
+        }
+        while let Some(at) = self.clients.iter().position(|c| {
+            c.renewal
+                .as_ref()
+                .is_some_and(|renewal| now >= renewal.deadline)
+        }) {
+            let client = &self.clients[at];
+            let error = match client.renewal.as_ref().map(|r| r.stage) {
+                Some(Stage::Asking) => OptInError::invalid(
+                    "anonymousToken",
+                    "the token provider did not settle within `timeoutMs`",
+                ),
+                _ => OptInError::Timeout {
+                    operation: Operation::AnonymousLogin,
+                    timeout_ms: client.timeout_ms,
+                },
+            };
+            if let Some(renewal) = &client.renewal {
+                if renewal.stage != Stage::Asking {
+                    self.outputs.push_back(Output::Cancel(renewal.send));
+                }
+            }
+            self.renewed(at, Err(error.into()));
+        }
+        self.collect_clients();
+    }
+
+    /// The next thing for the driver to do, if any.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// When [`Hub::handle_timeout`] is next due: the earliest deadline of a
+    /// caller, an exchange or a renewal. `None` when nothing waits.
+    pub fn poll_timeout(&self) -> Option<f64> {
+        let calls = self.calls.iter().map(|c| c.deadline);
+        let exchanges = self.exchanges.iter().map(|e| e.deadline);
+        let renewals = self
+            .clients
+            .iter()
+            .filter_map(|c| c.renewal.as_ref().map(|r| r.deadline));
+        calls.chain(exchanges).chain(renewals).reduce(f64::min)
+    }
+
+    /// Nothing waits and nothing is left to do.
+    pub fn is_idle(&self) -> bool {
+        self.outputs.is_empty() && self.poll_timeout().is_none()
+    }
+
+    fn settle(&mut self, call: CallId, result: Result<Answer, Failed>) {
+        self.outputs.push_back(Output::Settle { call, result });
+    }
+
+    /// A caller left `exchange`. A resend nobody waits for is cancelled; a
+    /// confirmation runs on (see the module docs).
+    fn left(&mut self, exchange: u64) {
+        let Some(at) = self.exchanges.iter().position(|e| e.id == exchange) else {
+            return;
+        };
+        let waited = self.calls.iter().any(|c| c.exchange == exchange);
+        if !self.exchanges[at].shared && !waited {
+            self.end(at, Err(OptInError::Aborted.into()));
+        }
+    }
+
+    /// Gets `exchange` a token and sends it, or leaves it waiting for its
+    /// client's renewal.
+    fn advance(&mut self, exchange: u64, now: f64) {
+        let Some(at) = self.exchanges.iter().position(|e| e.id == exchange) else {
+            return;
+        };
+        let token = match self.exchanges[at].bearer.clone() {
+            Bearer::Supplied(token) => token,
+            Bearer::Client(client) => match self.client_token(client, now) {
+                Some(token) => token,
+                None => return,
+            },
+        };
+        self.send(at, token);
+    }
+
+    fn send(&mut self, at: usize, token: String) {
+        let send = SendId(self.next_id());
+        let exchange = &mut self.exchanges[at];
+        self.outputs.push_back(Output::Fetch {
+            send,
+            request: exchange.request.clone(),
+            bearer: Some(token.clone()),
+        });
+        exchange.state = State::Sending { send, token };
+    }
+
+    /// The client's token to send now, or `None` after joining or starting
+    /// its renewal.
+    fn client_token(&mut self, client: ClientId, now: f64) -> Option<String> {
+        let at = self.clients.iter().position(|c| c.id == client)?;
+        let client = &self.clients[at];
+        if client.renewal.is_some() {
+            return None;
+        }
+        let refresh = match client.session.as_ref().map(|s| s.next(now)) {
+            Some(Next::Use(token)) => return Some(token.to_owned()),
+            Some(Next::Refresh(refresh_token)) => Some(refresh_token.to_owned()),
+            Some(Next::Renew) | None => None,
+        };
+        let send = SendId(self.next_id());
+        let client = &mut self.clients[at];
+        let (stage, output) = match (&client.source, refresh) {
+            (Source::Login(login), Some(refresh_token)) => {
+                let request = login.refresh(&refresh_token);
+                (Stage::Refreshing, fetch(send, request))
+            }
+            (Source::Login(login), None) => (Stage::LoggingIn, fetch(send, login.login())),
+            (Source::Provider, _) => (
+                Stage::Asking,
+                Output::AskProvider {
+                    send,
+                    client: client.id,
+                },
+            ),
+            // Exchanges of such a client carry the token itself.
+            (Source::Supplied(token), _) => return Some(token.clone()),
+        };
+        client.renewal = Some(Renewal {
+            send,
+            stage,
+            requested_at: now,
+            deadline: now + f64::from(client.timeout_ms),
+        });
+        self.outputs.push_back(output);
+        None
+    }
+
+    fn exchange_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
+        let exchange = &mut self.exchanges[at];
+        let Some(response) = response else {
+            let error = OptInError::Network {
+                origin: exchange.request.origin.clone(),
+            };
+            return self.end(at, Err(error.into()));
+        };
+        if let (401, false, Bearer::Client(client)) =
+            (response.status, exchange.retried, &exchange.bearer)
+        {
+            // The gateway refused the token before the request reached the
+            // customer service: nothing was spent or sent. Once more with a
+            // fresh token.
+            let client = *client;
+            let rejected = match std::mem::replace(&mut exchange.state, State::Token) {
+                State::Sending { token, .. } => token,
+                State::Token => String::new(),
+            };
+            exchange.retried = true;
+            let id = exchange.id;
+            if let Some(session) = self
+                .clients
+                .iter_mut()
+                .find(|c| c.id == client)
+                .and_then(|c| c.session.as_mut())
+            {
+                session.reject_access(&rejected);
+            }
+            return self.advance(id, now);
+        }
+        let result = match exchange.request.operation {
+            Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
+            _ => response::resend_activation(response).map(|()| Answer::Sent),
+        };
+        self.end(at, result.map_err(Failed::from));
+    }
+
+    /// Ends the exchange at `at`: its callers settle with `result`, and a
+    /// request still out is cancelled.
+    fn end(&mut self, at: usize, result: Result<Answer, Failed>) {
+        let exchange = self.exchanges.remove(at);
+        if let State::Sending { send, .. } = exchange.state {
+            if result.is_err() {
+                self.outputs.push_back(Output::Cancel(send));
+            }
+        }
+        let mut i = 0;
+        while i < self.calls.len() {
+            if self.calls[i].exchange == exchange.id {
+                let call = self.calls.remove(i);
+                self.settle(call.id, result.clone());
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The client whose renewal is `send`.
+    fn renewing(&self, send: SendId) -> Option<usize> {
+        self.clients
+            .iter()
+            .position(|c| c.renewal.as_ref().is_some_and(|r| r.send == send))
+    }
+
+    fn renewal_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
+        let client = &self.clients[at];
+        let Some(Renewal {
+            stage,
+            requested_at,
+            deadline,
+            ..
+        }) = client.renewal
+        else {
+            return;
+        };
+        let Some(response) = response else {
+            let error = OptInError::Network {
+                origin: client.target.base_url().origin().to_owned(),
+            };
+            return self.renewed(at, Err(error.into()));
+        };
+        let refused = (400..500).contains(&response.status) && response.status != 429;
+        if stage == Stage::Refreshing && refused {
+            // Any 4xx but 429: the refresh token was refused (revoked,
+            // expired early, unknown after a restart, or a request this
+            // Emporix no longer accepts), so a fresh login gets a new
+            // session, within the same renewal's deadline. A 429 is no
+            // refusal: the gateway asks for fewer requests, and a login
+            // right after would be one more; the callers get
+            // `rate_limited` and the session stays for a later refresh.
+            let send = SendId(self.next_id());
+            let client = &mut self.clients[at];
+            if let Source::Login(login) = &client.source {
+                self.outputs.push_back(fetch(send, login.login()));
+            }
+            client.renewal = Some(Renewal {
+                send,
+                stage: Stage::LoggingIn,
+                requested_at: now,
+                deadline,
+            });
+            return;
+        }
+        let client = &mut self.clients[at];
+        let result = anonymous::grant(response).map(|grant| match client.session.take() {
+            Some(session) if stage == Stage::Refreshing => session.refreshed(grant, requested_at),
+            _ => Session::granted(grant, requested_at),
+        });
+        self.renewed(at, result.map_err(Failed::from));
+    }
+
+    /// The renewal of the client at `at` ended: its exchanges send with the
+    /// new token, or fail with the renewal's error.
+    fn renewed(&mut self, at: usize, result: Result<Session, Failed>) {
+        let client = &mut self.clients[at];
+        client.renewal = None;
+        let id = client.id;
+        let result = result.map(|session| {
+            let token = session.access_token().to_owned();
+            client.session = Some(session);
+            token
+        });
+        let mut i = 0;
+        while i < self.exchanges.len() {
+            let exchange = &self.exchanges[i];
+            let waiting = matches!(exchange.state, State::Token)
+                && matches!(exchange.bearer, Bearer::Client(c) if c == id);
+            if !waiting {
+                i += 1;
+                continue;
+            }
+            match &result {
+                Ok(token) => {
+                    self.send(i, token.clone());
+                    i += 1;
+                }
+                Err(failed) => self.end(i, Err(failed.clone())),
+            }
+        }
+    }
+
+    /// Forgets released clients that no exchange needs any more, with a
+    /// renewal they may still have out.
+    fn collect_clients(&mut self) {
+        let exchanges = &self.exchanges;
+        let outputs = &mut self.outputs;
+        self.clients.retain(|client| {
+            let needed = exchanges
+                .iter()
+                .any(|e| matches!(e.bearer, Bearer::Client(c) if c == client.id));
+            if !client.released || needed {
+                return true;
+            }
+            if let Some(renewal) = &client.renewal {
+                if renewal.stage != Stage::Asking {
+                    outputs.push_back(Output::Cancel(renewal.send));
+                }
+            }
+            false
+        });
+    }
+}
+
+fn fetch(send: SendId, request: ApiRequest) -> Output {
+    Output::Fetch {
+        send,
+        request,
+        bearer: None,
+    }
+}
