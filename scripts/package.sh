@@ -51,8 +51,11 @@ wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
 rm "$stage/emporix_optin_bg.wasm.d.ts"
+# The producers and target-features sections are for toolchains, not for
+# browsers: dropped once wasm-opt (which reads the latter) is done.
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-mutable-globals --enable-multivalue \
+  --strip-producers --strip-target-features \
   "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
 cp -R pkg-template/. "$stage/"
 
