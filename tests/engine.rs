@@ -899,9 +899,9 @@ mod properties {
     //! each request with a random outcome after a random latency.
 
     use super::*;
+    use emporix_optin::validate::MAX_TIMEOUT_MS;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
-    use emporix_optin::validate::MAX_TIMEOUT_MS;
 
     /// What the server (or the token provider) does with one request.
     #[derive(Debug, Clone, Copy)]

@@ -2,19 +2,16 @@
 //! the caller passes. They run on the same machinery as `OptInClient`, so
 //! concurrent `confirmOptIn` calls for one token share one request too.
 
-use std::rc::Rc;
-
+use js_sys::Promise;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
-use super::client::{CallOptions, Client};
-use super::dedupe::Failure;
+use super::driver;
 use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
 use super::value;
-use crate::error::OptInError;
+use crate::engine::Caller;
 use crate::model::CustomerToken;
-use crate::request::Target;
-use crate::validate;
 
 /// Confirms the opt-in token from the activation link: Emporix activates the
 /// account and answers with the new customer's tokens. Concurrent calls for
@@ -22,43 +19,40 @@ use crate::validate;
 ///
 /// Rejects with an `OptInError`; `bad_request` means the link is invalid,
 /// already used or expired (offer `resendActivation`).
-#[wasm_bindgen(js_name = confirmOptIn)]
-pub async fn confirm_opt_in(
-    options: Ts<ConfirmOptInOptions>,
-) -> Result<Ts<CustomerToken>, JsValue> {
-    confirm(&options.js_value()).await.map_err(Failure::into_js)
+#[wasm_bindgen(js_name = confirmOptIn, unchecked_return_type = "Promise<CustomerToken>")]
+pub fn confirm_opt_in(options: Ts<ConfirmOptInOptions>) -> Promise {
+    match ConfirmOptInOptions::read(&options.js_value()) {
+        Ok(options) => call(options.client, &options.token, false),
+        Err(error) => driver::rejected(&error),
+    }
 }
 
 /// Asks Emporix to email a new activation link to `email`. Resolves (to
 /// `undefined`) on any 2xx; the previous link stops working.
-#[wasm_bindgen(js_name = resendActivation)]
-pub async fn resend_activation(options: Ts<ResendActivationOptions>) -> Result<(), JsValue> {
-    resend(&options.js_value()).await.map_err(Failure::into_js)
+#[wasm_bindgen(js_name = resendActivation, unchecked_return_type = "Promise<void>")]
+pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
+    match ResendActivationOptions::read(&options.js_value()) {
+        Ok(options) => call(options.client, &options.email, true),
+        Err(error) => driver::rejected(&error),
+    }
 }
 
-async fn confirm(options: &JsValue) -> Result<Ts<CustomerToken>, Failure> {
-    let options = ConfirmOptInOptions::read(options)?;
-    let (client, call) = one_call(options.client)?;
-    let token = Rc::new(client).confirm(&options.token, call).await?;
-    Ok(Ts::new_unchecked(customer_token_to_js(&token)))
-}
-
-async fn resend(options: &JsValue) -> Result<(), Failure> {
-    let options = ResendActivationOptions::read(options)?;
-    let (client, call) = one_call(options.client)?;
-    client.resend(&options.email, call).await
-}
-
-/// A client for one call with the caller's token, and that call's options.
-fn one_call(options: ClientOptions) -> Result<(Client, CallOptions), OptInError> {
-    let target = Target::new(&options.tenant, options.base_url.as_deref())?;
-    let timeout_ms = validate::timeout_ms(options.timeout_ms)?;
-    let client = Client::supplied(target, timeout_ms, options.anonymous_token);
-    let call = CallOptions {
-        signal: options.signal,
-        timeout_ms: None,
+/// One call with the caller's own anonymous token.
+fn call(options: ClientOptions, argument: &str, resend: bool) -> Promise {
+    let aborted = options.signal.as_ref().is_some_and(AbortSignal::aborted);
+    let caller = Caller::Token {
+        tenant: &options.tenant,
+        base_url: options.base_url.as_deref(),
+        anonymous_token: &options.anonymous_token,
     };
-    Ok((client, call))
+    let started = driver::with_hub(|hub, now| {
+        if resend {
+            hub.resend(caller, argument, options.timeout_ms, aborted, now)
+        } else {
+            hub.confirm(caller, argument, options.timeout_ms, aborted, now)
+        }
+    });
+    driver::promise(started, options.signal)
 }
 
 /// The plain object `confirmOptIn` resolves with: the spec's snake_case names,

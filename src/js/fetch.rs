@@ -1,10 +1,12 @@
 //! The one place that does I/O: an [`ApiRequest`] performed with the global
 //! `fetch`, as a `Request` built by gloo-net's [`RequestBuilder`].
 //!
-//! [`perform`] is I/O only: a request, an optional bearer token and an
-//! `AbortSignal` in; the whole response, or [`Transport`] when none arrived,
-//! out. What a response means, and what a deadline or a caller's abort means,
-//! is decided elsewhere.
+//! [`send`] is I/O only: a request, an optional bearer token and the signal of
+//! the driver's `AbortController` for this request in; the whole response, or
+//! [`Transport`] when none arrived, out. What a response means, and deadlines
+//! and the callers' signals, are the core's business ([`crate::engine`]). The
+//! caller's signal is never handed to `fetch` itself: it may be aborted with
+//! any reason (a string, say), which `fetch` would reject with verbatim.
 //!
 //! Only the builder is gloo-net's: `Request::send` treats a rejection that is
 //! not an `Error` as `unreachable!` and a resolved value that is not a
@@ -18,13 +20,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, AbortSignal, ReferrerPolicy, Request, RequestCache, RequestCredentials,
-    RequestRedirect, Response,
+    AbortSignal, ReferrerPolicy, Request, RequestCache, RequestCredentials, RequestRedirect,
+    Response,
 };
 
 use super::value;
-use super::watch::{Ended, Watch};
-use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::{ApiRequest, Method};
 use crate::response::{RawResponse, MAX_KEPT_BODY};
@@ -35,12 +35,6 @@ extern "C" {
     // missing, calling it throws instead of returning a promise.
     #[wasm_bindgen(js_name = fetch, catch)]
     fn fetch(request: &Request) -> Result<Promise, JsValue>;
-}
-
-/// How a call is bounded.
-pub(crate) struct Limits<'a> {
-    pub timeout_ms: u32,
-    pub signal: Option<&'a AbortSignal>,
 }
 
 /// A response, read to the end.
@@ -72,7 +66,7 @@ pub(crate) struct Transport;
 /// Performs `request` — with `Authorization: Bearer {bearer}` when a bearer is
 /// given (the anonymous login and refresh carry none) — under `signal`, and
 /// reads the whole response.
-pub(crate) async fn perform(
+pub(crate) async fn send(
     request: &ApiRequest,
     bearer: Option<&str>,
     signal: &AbortSignal,
@@ -137,34 +131,4 @@ fn build(
     // The URL and headers were validated, so building does not fail in
     // practice; if it did, no request went out.
     built.map(Request::from).map_err(|_| Transport)
-}
-
-/// [`perform`] within `limits`: a deadline and the caller's signal abort one
-/// internal `AbortController`, and the error says which it was.
-///
-/// The caller's signal is never handed to `fetch` itself: it may be aborted
-/// with any reason (a string, say), which `fetch` would reject with verbatim.
-pub(crate) async fn send(
-    request: &ApiRequest,
-    bearer: Option<&str>,
-    limits: Limits<'_>,
-) -> Result<Exchange, OptInError> {
-    if limits.signal.is_some_and(AbortSignal::aborted) {
-        return Err(OptInError::Aborted);
-    }
-    let network = || OptInError::Network {
-        origin: request.origin.clone(),
-    };
-    let controller = AbortController::new().map_err(|_| network())?;
-    let watch = Watch::new(limits.signal, limits.timeout_ms, Some(controller.clone()));
-    perform(request, bearer, &controller.signal())
-        .await
-        .map_err(|Transport| match watch.fired() {
-            Some(Ended::TimedOut) => OptInError::Timeout {
-                operation: request.operation,
-                timeout_ms: limits.timeout_ms,
-            },
-            Some(Ended::Aborted) => OptInError::Aborted,
-            None => network(),
-        })
 }

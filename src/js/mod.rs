@@ -1,15 +1,15 @@
 //! The JavaScript edge: `#[wasm_bindgen]` exports, `fetch`, and conversions
 //! between JavaScript values and the core's types.
 //!
-//! Everything here is thin on purpose; the decisions live in the core and are
-//! tested natively. This module is exercised by the browser and Node tests in
+//! Everything here is thin on purpose: the [`driver`] performs what the
+//! core's [`Hub`](crate::engine::Hub) decides, and the decisions are tested
+//! natively. This module is exercised by the browser and Node tests in
 //! `tests/`.
 
 pub mod api;
 pub mod client;
-mod dedupe;
+mod driver;
 pub mod error;
 mod fetch;
 pub mod options;
 mod value;
-mod watch;

@@ -36,13 +36,13 @@ fn resend_options(
 }
 
 async fn confirm(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
-    confirm_opt_in(Ts::new_unchecked(object(entries)))
-        .await
-        .map(JsValue::from)
+    confirm_opt_in(Ts::new_unchecked(object(entries))).await
 }
 
 async fn resend(entries: &[(&str, JsValue)]) -> Result<(), JsValue> {
-    resend_activation(Ts::new_unchecked(object(entries))).await
+    let resolved = resend_activation(Ts::new_unchecked(object(entries))).await?;
+    assert!(resolved.is_undefined(), "resolves to undefined");
+    Ok(())
 }
 
 /// Asserts `error` is an `OptInError` with `code` and returns it.
@@ -294,9 +294,7 @@ async fn invalid_input_is_caught_before_any_request() {
         js_sys::Array::new().into(),
     ] {
         let error = expect_error(
-            confirm_opt_in(Ts::new_unchecked(not_options))
-                .await
-                .map(JsValue::from),
+            confirm_opt_in(Ts::new_unchecked(not_options)).await,
             "invalid_input",
         );
         assert_eq!(get(&error, "field").as_string().as_deref(), Some("options"));

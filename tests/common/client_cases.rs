@@ -54,7 +54,7 @@ fn confirm_with(client: &OptInClientCore, token: &str, options: &[(&str, JsValue
     client.confirm_opt_in(token.into(), object(options))
 }
 
-/// The top-level `confirmOptIn`, as a promise that starts right away.
+/// The top-level `confirmOptIn`.
 fn confirm_function(anonymous_token: &str, tenant: &str, token: &str) -> Promise {
     let options = object(&[
         ("tenant", tenant.into()),
@@ -62,11 +62,7 @@ fn confirm_function(anonymous_token: &str, tenant: &str, token: &str) -> Promise
         ("baseUrl", SANDBOX_URL.into()),
         ("token", token.into()),
     ]);
-    future_to_promise(async move {
-        confirm_opt_in(Ts::new_unchecked(options))
-            .await
-            .map(JsValue::from)
-    })
+    confirm_opt_in(Ts::new_unchecked(options))
 }
 
 async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
@@ -538,13 +534,74 @@ async fn each_caller_keeps_its_own_timeout() {
         .is_some_and(|m| m.contains("100 ms")));
     settle(patient).await.expect("confirmed");
     assert_eq!(requests_to(&token).await.len(), 1);
+}
 
-    // The request runs under the timeout of the call that started it.
+/// Issue #10, first sequence: A with `timeoutMs: 200` and B with the default,
+/// concurrent on one token against a slow server (`fslow` answers after 3 s).
+#[wasm_bindgen_test]
+async fn a_short_timeout_rejects_its_caller_alone_and_the_other_gets_the_tokens() {
+    let anonymous = anonymous_token_for(TENANT).await;
     let token = pending("fslow").await;
-    let starter = confirm_with(&client, &token, &[("timeoutMs", 100.into())]);
-    let joiner = confirm(&client, &token);
-    expect_code(settle(starter).await, "timeout");
-    expect_code(settle(joiner).await, "timeout");
+    let options = |extra: &[(&'static str, JsValue)]| {
+        let mut options = vec![
+            ("tenant", JsValue::from("fslow")),
+            ("anonymousToken", anonymous.as_str().into()),
+            ("baseUrl", SANDBOX_URL.into()),
+            ("token", token.as_str().into()),
+        ];
+        options.extend_from_slice(extra);
+        object(&options)
+    };
+    let started = js_sys::Date::now();
+    let a = confirm_opt_in(Ts::new_unchecked(options(&[("timeoutMs", 200.into())])));
+    let b = confirm_opt_in(Ts::new_unchecked(options(&[])));
+
+    let error = expect_code(settle(a).await, "timeout");
+    assert!(get(&error, "message")
+        .as_string()
+        .is_some_and(|m| m.contains("200 ms")));
+    // A did not wait for the server's answer.
+    assert!(js_sys::Date::now() - started < 2_500.0);
+    let customer = settle(b).await.expect("B gets the tokens");
+    assert!(!access_token(&customer).is_empty());
+    assert_eq!(requests_to(&token).await.len(), 1);
+}
+
+/// Issue #10, second sequence: B, with a signal and no timeout, starts just
+/// after A timed out while A's request is still pending.
+#[wasm_bindgen_test]
+async fn a_caller_after_the_first_timed_out_gets_the_request_still_pending() {
+    let anonymous = anonymous_token_for(TENANT).await;
+    let client = token_client("fslow", &anonymous.into());
+    let token = pending("fslow").await;
+
+    let a = confirm_with(&client, &token, &[("timeoutMs", 200.into())]);
+    expect_code(settle(a).await, "timeout");
+    let controller = web_sys::AbortController::new().unwrap();
+    let b = confirm_with(&client, &token, &[("signal", controller.signal().into())]);
+    let customer = settle(b).await.expect("B gets the tokens");
+    assert!(!access_token(&customer).is_empty());
+    assert_eq!(requests_to(&token).await.len(), 1, "joined, not sent again");
+}
+
+/// A caller that joins later and waits longer than the starter receives the
+/// answer, which arrives after the starter's deadline.
+#[wasm_bindgen_test]
+async fn a_joined_caller_that_outlives_the_first_receives_the_result() {
+    let anonymous = anonymous_token_for(TENANT).await;
+    let token = pending("fslow").await;
+    let client = token_client("fslow", &anonymous.as_str().into());
+    let starter = confirm_with(&client, &token, &[("timeoutMs", 2_000.into())]);
+    sleep(500).await;
+    let joiner = confirm_function(&anonymous, "fslow", &token);
+
+    let error = expect_code(settle(starter).await, "timeout");
+    assert!(get(&error, "message")
+        .as_string()
+        .is_some_and(|m| m.contains("2000 ms")));
+    let customer = settle(joiner).await.expect("the joiner gets the tokens");
+    assert!(!access_token(&customer).is_empty());
+    assert_eq!(requests_to(&token).await.len(), 1);
 }
 
 #[wasm_bindgen_test]
