@@ -47,7 +47,9 @@ stage="$(mktemp -d target/package/stage.XXXXXX)"
 trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
 
-wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
+# wasm.js always says where the wasm is (Node reads it from disk), so the
+# glue's own default location is dead code.
+wasm-bindgen --target web --omit-default-module-path --out-dir "$stage" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
 rm "$stage/emporix_optin_bg.wasm.d.ts"
@@ -57,7 +59,8 @@ rm "$stage/emporix_optin_bg.wasm.d.ts"
   --enable-reference-types --enable-mutable-globals --enable-multivalue \
   --strip-producers --strip-target-features \
   "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
-# Import names without their hashes, in the wasm and the glue (-2.9 KB gzip).
+# Import names and closure-shim export names without their hashes, in the
+# wasm and the glue (-2.9 KB gzip).
 node scripts/short-imports.mjs "$stage/emporix_optin_bg.wasm" "$stage/emporix_optin.js"
 cp -R pkg-template/. "$stage/"
 

@@ -2,11 +2,14 @@
 // (`__wbg_fetch_ef1c3e2a1f6d6a8b` → `b`), in the wasm and in the glue's import
 // object alike, as Emscripten does with binaryen's --minify-imports (which
 // only handles Emscripten's `env` module). Each name carries a 16-digit hash,
-// which gzip cannot compress, twice: in the wasm and in the glue.
+// which gzip cannot compress, twice: in the wasm and in the glue. Likewise the
+// exported closure shims (`wasm_bindgen_<hash>___convert__closures_…`, up to
+// 334 characters), which the glue calls as `wasm.<name>`.
 //   node scripts/short-imports.mjs WASM GLUE_JS
 // Both files are rewritten in place. Fails, changing nothing, when the glue
-// does not have each import name exactly once as an object key, so a glue of
-// another shape can never be half-renamed.
+// does not have each import name exactly once as an object key (or uses an
+// export it renames nowhere), so a glue of another shape can never be
+// half-renamed.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const GLUE_MODULE = "./emporix_optin_bg.js";
@@ -56,16 +59,18 @@ const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, "utf8");
 if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a wasm module`);
 
-// Find the import section (id 2).
+// The sections, in order; the import (2) and export (7) sections are rewritten.
+const sections = [];
 let at = 8;
-let section;
 while (at < wasm.length) {
   const id = wasm[at];
   const [size, start] = readLeb(wasm, at + 1);
-  if (id === 2) section = { headerAt: at, start, end: start + size };
+  sections.push({ id, headerAt: at, start, end: start + size });
   at = start + size;
 }
-if (!section) throw new Error(`${wasmPath}: no import section`);
+const section = sections.find((s) => s.id === 2);
+const exportSection = sections.find((s) => s.id === 7);
+if (!section || !exportSection) throw new Error(`${wasmPath}: no import or export section`);
 
 // Decode the imports, keeping each one's description bytes verbatim.
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -114,13 +119,45 @@ for (const [from, to] of renamed) {
   glue = glue.replace(key, to);
 }
 
-const body = [...leb(imports.length)];
-for (const entry of imports) body.push(...name(entry.module), ...name(entry.field), ...entry.description);
-const out = Buffer.concat([
-  wasm.subarray(0, section.headerAt),
-  Buffer.from([2, ...leb(body.length), ...body]),
-  wasm.subarray(section.end),
-]);
-writeFileSync(wasmPath, out);
+// The exported closure shims, renamed wherever the glue reads them.
+p = exportSection.start;
+[count, p] = readLeb(wasm, p);
+const exports = [];
+for (let i = 0; i < count; i++) {
+  let field;
+  [field, p] = readName(p);
+  const descriptionStart = p;
+  p++; // kind
+  [, p] = readLeb(wasm, p); // index
+  exports.push({ field, description: wasm.subarray(descriptionStart, p) });
+}
+if (p !== exportSection.end) throw new Error(`${wasmPath}: export section not read to its end`);
+const SHIM = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_/;
+let shims = 0;
+for (const entry of exports) {
+  if (!SHIM.test(entry.field)) continue;
+  const to = `wbc${shims++}`;
+  if (exports.some((other) => other.field === to)) throw new Error(`export ${to} exists already`);
+  const use = new RegExp(`\\.${entry.field}(?![\\w$])`, "g");
+  if (!use.test(glue)) throw new Error(`${gluePath}: export ${entry.field} is never used`);
+  glue = glue.replace(use, `.${to}`);
+  entry.field = to;
+}
+
+const importBody = [...leb(imports.length)];
+for (const entry of imports) importBody.push(...name(entry.module), ...name(entry.field), ...entry.description);
+const exportBody = [...leb(exports.length)];
+for (const entry of exports) exportBody.push(...name(entry.field), ...entry.description);
+const out = Buffer.concat(
+  sections.map(({ id, headerAt, end }) => {
+    if (id === 2) return Buffer.from([2, ...leb(importBody.length), ...importBody]);
+    if (id === 7) return Buffer.from([7, ...leb(exportBody.length), ...exportBody]);
+    return wasm.subarray(headerAt, end);
+  }),
+);
+writeFileSync(wasmPath, Buffer.concat([wasm.subarray(0, 8), out]));
 writeFileSync(gluePath, glue);
-console.log(`[short-imports] ${renamed.size} imports renamed; wasm ${wasm.length} -> ${out.length} bytes`);
+console.log(
+  `[short-imports] ${renamed.size} imports and ${shims} closure exports renamed; ` +
+    `wasm ${wasm.length} -> ${out.length + 8} bytes`,
+);
