@@ -47,9 +47,7 @@ stage="$(mktemp -d target/package/stage.XXXXXX)"
 trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
 
-# wasm.js always says where the wasm is (Node reads it from disk), so the
-# glue's own default location is dead code.
-wasm-bindgen --target web --omit-default-module-path --out-dir "$stage" --out-name emporix_optin \
+wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
 rm "$stage/emporix_optin_bg.wasm.d.ts"
