@@ -51,10 +51,11 @@ export declare class OptInClient {
    * account and answers with the new customer's tokens.
    *
    * The caller's `signal` and `timeoutMs` end only this call: the request,
-   * once sent, runs to its answer (within the `timeoutMs` of the call that
-   * started it), so that a call for the same token made meanwhile — the
-   * effect StrictMode runs again after aborting the first — still gets the
-   * customer's tokens instead of "already used".
+   * once sent, runs to its answer (until the latest deadline among the calls
+   * that joined it, at least 15 s and at most 600 s), so that a call for the
+   * same token made meanwhile — the effect StrictMode runs again after
+   * aborting the first — still gets the customer's tokens instead of
+   * "already used".
    *
    * Rejects with an `OptInError`; `bad_request` means the link is invalid,
    * already used or expired (offer `resendActivation`).

@@ -52,23 +52,33 @@ impl AnonymousLogin {
         })
     }
 
-    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`.
+    /// `GET /customerlogin/auth/anonymous/login?tenant=&client_id=`: the one
+    /// place the login request is built (further login query parameters,
+    /// such as a session context, are added to its list).
     pub fn login(&self) -> ApiRequest {
-        self.request("login", "")
+        self.request("login", &[])
     }
 
     /// `GET /customerlogin/auth/anonymous/refresh?tenant=&client_id=&refresh_token=`.
     pub fn refresh(&self, refresh_token: &str) -> ApiRequest {
-        let parameter = format!("&refresh_token={}", encode_component(refresh_token));
-        self.request("refresh", &parameter)
+        // Never the `anonymous_token` parameter, although Emporix's spec lists
+        // it (as both required and deprecated): it would put an access token
+        // in a URL, where server logs, proxies and the browser's Resource
+        // Timing entries keep it. The refresh works without it.
+        self.request("refresh", &[("refresh_token", refresh_token)])
     }
 
-    fn request(&self, action: &str, extra: &str) -> ApiRequest {
-        let path = format!(
-            "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}{extra}",
+    /// The request to `/anonymous/{action}` with the tenant, the client id and
+    /// `parameters` (each value percent-encoded) in its query.
+    fn request(&self, action: &str, parameters: &[(&str, &str)]) -> ApiRequest {
+        let mut path = format!(
+            "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}",
             self.tenant,
             encode_component(&self.client_id),
         );
+        for (name, value) in parameters {
+            path.extend(["&", name, "=", &encode_component(value)]);
+        }
         ApiRequest {
             operation: Operation::AnonymousLogin,
             method: Method::Get,
@@ -262,6 +272,8 @@ mod tests {
             refresh.url,
             "https://api.emporix.io/proxy/customerlogin/auth/anonymous/refresh?tenant=myshop&client_id=Ab12cd34&refresh_token=r%2Ft%2B%3D%26x%23y"
         );
+        // The deprecated `anonymous_token` would put a token in the URL.
+        assert!(!refresh.url.contains("anonymous_token"));
         let target = Target::new("myshop", None).unwrap();
         let odd = AnonymousLogin::new(&target, "id&x=1#f").unwrap();
         assert!(odd

@@ -11,10 +11,15 @@
 //!
 //! The crate is split in two:
 //! - a pure core — [`validate`], [`base_url`], [`request`], [`json`],
-//!   [`model`], [`response`], [`retry_after`], [`error`], [`anonymous`] —
-//!   that knows nothing of JavaScript and is unit-tested natively;
-//! - a thin edge, [`js`], with the `#[wasm_bindgen]` exports, `fetch`, and
-//!   the conversions to JavaScript values, tested in browsers and Node.
+//!   [`model`], [`response`], [`retry_after`], [`error`], [`anonymous`], and
+//!   the sans-IO [`engine`] that decides every call's course (the token
+//!   lifecycle, the one retry after a 401, shared confirmations, each
+//!   caller's deadline) — that knows nothing of JavaScript and is tested
+//!   natively;
+//! - a thin edge, [`js`], with the `#[wasm_bindgen]` exports, the driver
+//!   that performs what the engine asks for (`fetch`, one timer, signals,
+//!   promises), and the conversions to JavaScript values, tested in browsers
+//!   and Node.
 #![deny(missing_docs)]
 // The `///` docs double as TSDoc, whose `@default "https://…"` tags are text.
 #![allow(rustdoc::bare_urls)]

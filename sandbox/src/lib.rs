@@ -20,6 +20,7 @@ pub mod cors;
 pub mod errors;
 pub mod faults;
 pub mod handlers;
+pub mod refresh_faults;
 pub mod reqlog;
 pub mod routes;
 pub mod state;

@@ -16,15 +16,17 @@
 //!   deadline (`timeoutMs` from when it called) or its own signal. The shared
 //!   exchange has no signal and a bound of its own: the latest deadline among
 //!   the callers that joined it, and at least [`DEFAULT_TIMEOUT_MS`] (15 s),
-//!   but at most [`MAX_TIMEOUT_MS`] (600 s) after it started. It runs to that
-//!   bound even when every caller has left: once sent, the token is spent
+//!   but at most [`MAX_TIMEOUT_MS`] (600 s) after it started. It waits for
+//!   its answer up to that bound even when every caller has left: once sent, the token is spent
 //!   whether or not anyone reads the answer, and a caller that joins
 //!   meanwhile (StrictMode's second effect, a retry after a short
 //!   `timeoutMs`) still gets the customer's tokens.
 //! - **Renewals.** A client with a `clientId` or a token provider renews its
 //!   anonymous token in one renewal at a time, which every exchange of that
-//!   client waits on, bounded by the client's `timeoutMs`. It caches the
-//!   session even when its waiters have left.
+//!   client waits on, bounded by the client's `timeoutMs`: a refresh while
+//!   the refresh token is good, else a login, and a login after a refresh
+//!   refused with a 4xx other than 429. It caches the session even when its
+//!   waiters have left.
 
 use std::collections::VecDeque;
 
@@ -191,9 +193,14 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let (request, timeout_ms, bearer) =
-            self.prepare(caller, timeout_ms, |target| target.confirm_opt_in(token))?;
-        Ok(self.start(request, bearer, timeout_ms, true, aborted, now))
+        self.call(
+            Operation::ConfirmOptIn,
+            caller,
+            token,
+            timeout_ms,
+            aborted,
+            now,
+        )
     }
 
     /// `resendActivation(email)`: never shared.
@@ -205,21 +212,33 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let (request, timeout_ms, bearer) =
-            self.prepare(caller, timeout_ms, |target| target.resend_activation(email))?;
-        Ok(self.start(request, bearer, timeout_ms, false, aborted, now))
+        self.call(
+            Operation::ResendActivation,
+            caller,
+            email,
+            timeout_ms,
+            aborted,
+            now,
+        )
     }
 
-    /// Validates a call in the order its options are documented: a
+    /// Validates a call in the order its options are documented (a
     /// function's tenant, base URL and timeout before the token or email; a
-    /// client's token or email before the call's timeout.
-    fn prepare(
-        &self,
+    /// client's token or email before the call's timeout), then starts it.
+    fn call(
+        &mut self,
+        operation: Operation,
         caller: Caller,
+        argument: &str,
         timeout_ms: Option<f64>,
-        build: impl FnOnce(&Target) -> Result<ApiRequest, OptInError>,
-    ) -> Result<(ApiRequest, u32, Bearer), OptInError> {
-        match caller {
+        aborted: bool,
+        now: f64,
+    ) -> Result<CallId, OptInError> {
+        let build = |target: &Target| match operation {
+            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
+            _ => target.resend_activation(argument),
+        };
+        let (request, timeout_ms, bearer) = match caller {
             Caller::Token {
                 tenant,
                 base_url,
@@ -228,8 +247,11 @@ impl Hub {
                 let anonymous_token = validate::anonymous_token(anonymous_token)?.to_owned();
                 let target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
-                let request = build(&target)?;
-                Ok((request, timeout_ms, Bearer::Supplied(anonymous_token)))
+                (
+                    build(&target)?,
+                    timeout_ms,
+                    Bearer::Supplied(anonymous_token),
+                )
             }
             Caller::Client(id) => {
                 let client = self
@@ -249,9 +271,11 @@ impl Hub {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
                 };
-                Ok((request, timeout_ms, bearer))
+                (request, timeout_ms, bearer)
             }
-        }
+        };
+        let shared = operation == Operation::ConfirmOptIn;
+        Ok(self.start(request, bearer, timeout_ms, shared, aborted, now))
     }
 
     fn start(

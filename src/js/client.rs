@@ -10,7 +10,7 @@
 //! What happens when — concurrent calls sharing one login, refresh or
 //! provider call, the one retry after a 401, shared confirmations — is the
 //! core's ([`crate::engine`]); this module reads the options and hands the
-//! calls to the [`driver`](super::driver).
+//! calls to the driver.
 
 use js_sys::{Function, Promise};
 use tsify::Tsify;

@@ -1,7 +1,7 @@
 //! The JavaScript edge: `#[wasm_bindgen]` exports, `fetch`, and conversions
 //! between JavaScript values and the core's types.
 //!
-//! Everything here is thin on purpose: the [`driver`] performs what the
+//! Everything here is thin on purpose: the `driver` performs what the
 //! core's [`Hub`](crate::engine::Hub) decides, and the decisions are tested
 //! natively. This module is exercised by the browser and Node tests in
 //! `tests/`.

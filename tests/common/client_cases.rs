@@ -237,6 +237,29 @@ async fn a_rejected_token_is_refreshed_and_the_call_sent_once_more() {
     assert_eq!(auth_requests(&tenant, "refresh").await.len(), 1);
 }
 
+/// Issue #11: a refresh refused with any 4xx (here the sandbox's `rf400…`
+/// and `rf404…` tenants) falls back to a fresh login.
+#[wasm_bindgen_test]
+async fn a_refresh_refused_with_400_or_404_falls_back_to_a_login() {
+    for prefix in ["rf400", "rf404"] {
+        let tenant = format!("{prefix}x{}", (js_sys::Math::random() * 1e9) as u32);
+        let client = login_client(&tenant);
+        let first = pending(&tenant).await;
+        settle(confirm(&client, &first)).await.expect("confirmed");
+
+        revoke_anonymous_tokens().await;
+        let second = pending(&tenant).await;
+        let customer = settle(confirm(&client, &second)).await.expect("confirmed");
+        assert!(!access_token(&customer).is_empty());
+
+        assert_eq!(auth_requests(&tenant, "refresh").await.len(), 1, "{prefix}");
+        assert_eq!(auth_requests(&tenant, "login").await.len(), 2, "{prefix}");
+        let sent = requests_to(&second).await;
+        assert_eq!(sent.len(), 2, "the 401, then the retry");
+        assert_ne!(bearer(&sent[0]), bearer(&sent[1]));
+    }
+}
+
 /// Moves `Date.now`, which the client's token lifecycle reads, `ms` ahead
 /// until dropped.
 struct ShiftedClock {

@@ -79,6 +79,9 @@ pub async fn refresh(
         if let Some(response) = fault_gate(&state, tenant, &uri).await {
             return response;
         }
+        if let Some(response) = crate::refresh_faults::refused(tenant, uri.path()) {
+            return response;
+        }
     }
     reply(
         tenant_and_client(&state, &params).and_then(|(tenant, client_id)| {
