@@ -23,9 +23,10 @@ export function compressedSizes(bytes, { brotli = true } = {}) {
   return sizes;
 }
 
-// Relative specifiers only: bare ones (`node:fs`) are not downloaded.
+// Relative specifiers only: bare ones (`node:fs`) are not downloaded. Written
+// for minified code too (`import{a as b}from"./x.js"`, `export*from"./y.js"`).
 const REFERENCES = [
-  /\b(?:import|export)\s[^;]*?\bfrom\s*["'](\.{0,2}\/?[^"':]+)["']/g,
+  /\b(?:import|export)\s*(?:[\w$*{][^;]*?)?\bfrom\s*["'](\.{0,2}\/?[^"':]+)["']/g,
   /\bimport\s*["'](\.{0,2}\/?[^"':]+)["']/g,
   /\bnew URL\(\s*["'](\.{0,2}\/?[^"':]+)["']\s*,\s*import\.meta\.url\s*\)/g,
 ];

@@ -21,6 +21,14 @@ for component in rustfmt clippy; do
   fi
 done
 
+# The pinned nightly that builds the release wasm (see scripts/package.sh),
+# with the std sources it rebuilds.
+release_toolchain="$(cat scripts/release-toolchain)"
+if ! rustup component list --toolchain "$release_toolchain" --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "installing rust $release_toolchain with rust-src (release builds)"
+  rustup toolchain install "$release_toolchain" --profile minimal --component rust-src
+fi
+
 # Must match the wasm-bindgen crate pinned in Cargo.toml exactly. No --locked:
 # with it, dependency resolution fails on this registry.
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then

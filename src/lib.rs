@@ -39,3 +39,9 @@ pub mod validate;
 
 pub use error::{ErrorCode, Operation, OptInError};
 pub use model::CustomerToken;
+
+/// The wasm heap: talc instead of std's dlmalloc, for a smaller module
+/// (measured in bench/SIZE.md).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

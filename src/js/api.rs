@@ -9,7 +9,7 @@ use web_sys::AbortSignal;
 
 use super::driver;
 use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
-use super::value::{self, Properties};
+use super::value;
 use crate::engine::Caller;
 use crate::model::CustomerToken;
 
@@ -58,23 +58,7 @@ fn call(options: ClientOptions, argument: &str, resend: bool) -> Promise {
 /// The plain object `confirmOptIn` resolves with: the spec's snake_case names,
 /// absent fields left out.
 pub(crate) fn customer_token_to_js(token: &CustomerToken) -> JsValue {
-    let object = Properties::default()
-        .text("access_token", token.access_token.as_str())
-        .integer("expires_in", token.expires_in)
-        .text("refresh_token", token.refresh_token.as_deref())
-        .integer("refresh_token_expires_in", token.refresh_token_expires_in)
-        .text("token_type", token.token_type.as_deref())
-        .text("session_id", token.session_id.as_deref())
-        .text("saas_token", token.saas_token.as_deref())
-        .to_object();
-    if let Some(initial_password) = token.initial_password {
-        value::set(
-            &object,
-            "initialPassword",
-            &JsValue::from_bool(initial_password),
-        );
-    }
-    object.into()
+    value::to_js(token)
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

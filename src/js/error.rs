@@ -1,13 +1,12 @@
 //! `OptInError` as a JavaScript value: a real `Error` (stack, `instanceof
 //! Error`, readable in `console.error`) whose `name` is `"OptInError"` and whose
-//! own properties are the core's [`ErrorFields`].
+//! own properties are the core's [`ErrorFields`](crate::error::ErrorFields).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::value::Properties;
-use crate::error::{ErrorCode, ErrorFields, OptInError};
-use crate::model::ErrorDetail;
+use super::value;
+use crate::error::OptInError;
 
 /// The `name` of every error this package rejects with.
 pub const ERROR_NAME: &str = "OptInError";
@@ -24,56 +23,18 @@ export interface OptInError extends Error, ErrorFields {
 }
 "#;
 
-/// Builds the JavaScript `Error` for `error`.
+/// Builds the JavaScript `Error` for `error`: its message, `name`, and the
+/// properties of [`ErrorFields`](crate::error::ErrorFields) as its serde derive names them (and as its
+/// TypeScript declaration says), written with serde-wasm-bindgen.
 pub fn to_js_error(error: &OptInError) -> JsValue {
     let js_error = js_sys::Error::new(&error.to_string());
     js_error.set_name(ERROR_NAME);
-    properties(&error.fields()).assign_to(js_error.unchecked_ref());
-    js_error.into()
-}
-
-/// The JavaScript properties of `fields`, named as `ErrorFields` serializes
-/// (and as its TypeScript declaration says).
-fn properties(fields: &ErrorFields) -> Properties<'_> {
-    let details = fields
-        .details
-        .as_deref()
-        .map(|details| details.iter().map(detail_properties).collect());
-    Properties::default()
-        .text("code", Some(code_name(fields.code)))
-        .integer("status", fields.status)
-        .text("field", fields.field)
-        .text("type", fields.error_type.as_deref())
-        .text("serverMessage", fields.server_message.as_deref())
-        .list("details", details)
-        .text("moreInfo", fields.more_info.as_deref())
-        .text("faultstring", fields.faultstring.as_deref())
-        .text("errorcode", fields.errorcode.as_deref())
-        .integer("retryAfter", fields.retry_after)
-        .text("body", fields.body.as_deref())
-}
-
-fn detail_properties(detail: &ErrorDetail) -> Properties<'_> {
-    Properties::default()
-        .text("field", detail.field.as_deref())
-        .text("type", detail.error_type.as_deref())
-        .text("message", detail.message.as_deref())
-        .text("moreInfo", detail.more_info.as_deref())
-}
-
-fn code_name(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::InvalidInput => "invalid_input",
-        ErrorCode::BadRequest => "bad_request",
-        ErrorCode::Unauthorized => "unauthorized",
-        ErrorCode::RateLimited => "rate_limited",
-        ErrorCode::ServerError => "server_error",
-        ErrorCode::UnexpectedStatus => "unexpected_status",
-        ErrorCode::InvalidResponse => "invalid_response",
-        ErrorCode::Network => "network",
-        ErrorCode::Timeout => "timeout",
-        ErrorCode::Aborted => "aborted",
+    let fields = value::to_js(&error.fields());
+    if fields.is_object() {
+        let object: &js_sys::Object = js_error.unchecked_ref();
+        js_sys::Object::assign(object, fields.unchecked_ref::<js_sys::Object>());
     }
+    js_error.into()
 }
 
 /// Whether `value` is an error from this package. Checks `name` and `code`
@@ -92,73 +53,70 @@ pub fn is_opt_in_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
         && property("code").is_some_and(|code| code.is_string())
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
+    use crate::error::Operation;
+    use crate::model::{ErrorDetail, ErrorMessage, Fault};
 
-    const CODES: [ErrorCode; 10] = [
-        ErrorCode::InvalidInput,
-        ErrorCode::BadRequest,
-        ErrorCode::Unauthorized,
-        ErrorCode::RateLimited,
-        ErrorCode::ServerError,
-        ErrorCode::UnexpectedStatus,
-        ErrorCode::InvalidResponse,
-        ErrorCode::Network,
-        ErrorCode::Timeout,
-        ErrorCode::Aborted,
-    ];
-
-    fn fields(code: ErrorCode) -> ErrorFields {
-        ErrorFields {
-            code,
-            status: None,
-            field: None,
-            error_type: None,
-            server_message: None,
-            details: None,
-            more_info: None,
-            faultstring: None,
-            errorcode: None,
-            retry_after: None,
-            body: None,
-        }
+    /// The enumerable own properties: `message` and `stack` are not.
+    fn own_properties(value: &JsValue) -> String {
+        js_sys::JSON::stringify(value).unwrap().into()
     }
 
-    #[test]
-    fn properties_match_the_serde_names_and_leave_out_absent_fields() {
-        let full = ErrorFields {
-            status: Some(400),
-            field: Some("email"),
-            error_type: Some("validation_failure".into()),
-            server_message: Some("bad".into()),
-            details: Some(vec![
-                ErrorDetail {
-                    field: Some("email".into()),
-                    error_type: Some("invalid_value".into()),
-                    message: Some("m".into()),
-                    more_info: Some("i".into()),
-                },
-                ErrorDetail::default(),
-            ]),
-            more_info: Some("docs".into()),
-            faultstring: Some("Invalid access token".into()),
-            errorcode: Some("oauth.v2.InvalidAccessToken".into()),
-            retry_after: Some(30),
-            body: Some("<html>".into()),
-            ..fields(ErrorCode::BadRequest)
+    /// The error's own properties are what the serde derive (the declared
+    /// type) says, in order, absent fields left out.
+    #[wasm_bindgen_test]
+    fn error_properties_match_the_serde_derive() {
+        let bad_request = OptInError::BadRequest {
+            operation: Operation::ResendActivation,
+            body: ErrorMessage {
+                error_type: Some("validation_failure".into()),
+                message: Some("bad".into()),
+                more_info: Some("docs".into()),
+                details: Some(vec![
+                    ErrorDetail {
+                        field: Some("email".into()),
+                        error_type: Some("invalid_value".into()),
+                        message: Some("m".into()),
+                        more_info: Some("i".into()),
+                    },
+                    ErrorDetail::default(),
+                ]),
+            },
         };
-        for fields in [full, fields(ErrorCode::Network)] {
-            let expected = serde_json::to_value(&fields).unwrap();
-            assert_eq!(properties(&fields).to_json(), expected);
-        }
-    }
-
-    #[test]
-    fn code_names_match_the_serde_names() {
-        for code in CODES {
-            let expected = serde_json::to_value(code).unwrap();
-            assert_eq!(code_name(code), expected, "{code:?}");
+        let unauthorized = OptInError::Unauthorized {
+            fault: Fault {
+                faultstring: Some("Invalid access token".into()),
+                errorcode: Some("oauth.v2.InvalidAccessToken".into()),
+            },
+        };
+        for error in [
+            bad_request,
+            unauthorized,
+            OptInError::RateLimited {
+                retry_after: Some(30),
+            },
+            OptInError::UnexpectedStatus {
+                status: 418,
+                body: "<html>".into(),
+            },
+            OptInError::invalid("tenant", "is required"),
+            OptInError::Network {
+                origin: "https://api.emporix.io".into(),
+            },
+            OptInError::Aborted,
+        ] {
+            let js_error = to_js_error(&error);
+            let fields = serde_json::to_string(&error.fields()).unwrap();
+            let expected = format!(r#"{{"name":"OptInError",{}"#, &fields[1..]);
+            assert_eq!(own_properties(&js_error), expected);
+            let js_error: &js_sys::Error = js_error.unchecked_ref();
+            assert_eq!(String::from(js_error.name()), ERROR_NAME);
+            assert_eq!(String::from(js_error.message()), error.to_string());
+            assert!(is_opt_in_error(js_error));
         }
     }
 }

@@ -1,14 +1,13 @@
 //! Converting between JavaScript values and the core's types: options objects
 //! are read field by field, so every wrong value is reported with the option's
 //! name instead of a generic deserialization error; parsed response bodies
-//! become [`Json`]; results and errors are written as [`Properties`].
-//!
-//! All of it is a handful of `js_sys` calls rather than serde-wasm-bindgen,
-//! whose generic (de)serializers and error messages cost the wasm binary
-//! kilobytes (see `bench/SIZE.md`). The serde derives on the core's types
-//! remain the reference: native tests check these conversions against them.
+//! become [`Json`] by walking what `JSON.parse` made (serde-wasm-bindgen's
+//! `Deserializer` and its error messages cost kilobytes, see `bench/SIZE.md`);
+//! results and errors are written with serde-wasm-bindgen from the core
+//! types' serde derives ([`to_js`]).
 
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -155,89 +154,18 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     members.collect::<Option<_>>().map(Json::Object)
 }
 
-/// Sets `target[name] = value`.
-pub(crate) fn set(target: &Object, name: &str, value: &JsValue) {
-    // Defining a property on an ordinary object or an `Error` cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(name), value);
-}
-
-/// The properties of a plain JavaScript object this package hands out, in
-/// order; absent values are left out (never `null`).
-#[derive(Debug, Default)]
-pub(crate) struct Properties<'a>(Vec<(&'static str, Value<'a>)>);
-
-#[derive(Debug)]
-enum Value<'a> {
-    Text(&'a str),
-    Integer(i64),
-    List(Vec<Properties<'a>>),
-    Object(Properties<'a>),
-}
-
-impl<'a> Properties<'a> {
-    pub(crate) fn text(self, name: &'static str, value: impl Into<Option<&'a str>>) -> Self {
-        self.with(name, value.into().map(Value::Text))
-    }
-
-    pub(crate) fn integer(self, name: &'static str, value: Option<impl Into<i64>>) -> Self {
-        self.with(name, value.map(|n| Value::Integer(n.into())))
-    }
-
-    pub(crate) fn list(self, name: &'static str, value: Option<Vec<Properties<'a>>>) -> Self {
-        self.with(name, value.map(Value::List))
-    }
-
-    pub(crate) fn object(self, name: &'static str, value: Properties<'a>) -> Self {
-        self.with(name, Some(Value::Object(value)))
-    }
-
-    fn with(mut self, name: &'static str, value: Option<Value<'a>>) -> Self {
-        if let Some(value) = value {
-            self.0.push((name, value));
-        }
-        self
-    }
-
-    /// A new plain object with these properties.
-    pub(crate) fn to_object(&self) -> Object {
-        let object = Object::new();
-        self.assign_to(&object);
-        object
-    }
-
-    /// Sets these properties on `target`.
-    pub(crate) fn assign_to(&self, target: &Object) {
-        for (name, value) in &self.0 {
-            let value = match value {
-                Value::Text(text) => JsValue::from_str(text),
-                // Every integer handed out (statuses, seconds) is far below 2^53.
-                Value::Integer(number) => JsValue::from_f64(*number as f64),
-                Value::List(items) => items
-                    .iter()
-                    .map(Properties::to_object)
-                    .collect::<Array>()
-                    .into(),
-                Value::Object(properties) => properties.to_object().into(),
-            };
-            set(target, name, &value);
-        }
-    }
-
-    /// What `serde_json` makes of the same properties, to compare them with the
-    /// core types' serde derives.
-    #[cfg(test)]
-    pub(crate) fn to_json(&self) -> serde_json::Value {
-        let members = self.0.iter().map(|(name, value)| {
-            let value = match value {
-                Value::Text(text) => serde_json::Value::from(*text),
-                Value::Integer(number) => serde_json::Value::from(*number),
-                Value::List(items) => items.iter().map(Properties::to_json).collect(),
-                Value::Object(properties) => properties.to_json(),
-            };
-            (name.to_string(), value)
-        });
-        serde_json::Value::Object(members.collect())
-    }
+/// `value` as a plain JavaScript object, through its serde derive:
+/// serde-wasm-bindgen's JSON-compatible serializer gives plain objects (never
+/// `Map`s), and the derives' `skip_serializing_if` leaves absent fields out
+/// (never `null`).
+///
+/// The core's result and error types hold only strings, booleans and integers
+/// below 2^53, which always serialize; should one ever not, the value reads as
+/// `null` rather than panicking.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -1,0 +1,163 @@
+// Shortens the names of the wasm module's imports from the wasm-bindgen glue
+// (`__wbg_fetch_ef1c3e2a1f6d6a8b` → `b`), in the wasm and in the glue's import
+// object alike, as Emscripten does with binaryen's --minify-imports (which
+// only handles Emscripten's `env` module). Each name carries a 16-digit hash,
+// which gzip cannot compress, twice: in the wasm and in the glue. Likewise the
+// exported closure shims (`wasm_bindgen_<hash>___convert__closures_…`, up to
+// 334 characters), which the glue calls as `wasm.<name>`.
+//   node scripts/short-imports.mjs WASM GLUE_JS
+// Both files are rewritten in place. Fails, changing nothing, when the glue
+// does not have each import name exactly once as an object key (or uses an
+// export it renames nowhere), so a glue of another shape can never be
+// half-renamed.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const GLUE_MODULE = "./emporix_optin_bg.js";
+
+const [wasmPath, gluePath] = process.argv.slice(2);
+if (!wasmPath || !gluePath) {
+  console.error("usage: node scripts/short-imports.mjs WASM GLUE_JS");
+  process.exit(2);
+}
+
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+
+function leb(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value > 0) byte |= 0x80;
+    out.push(byte);
+  } while (value > 0);
+  return out;
+}
+
+const name = (text) => {
+  const bytes = Buffer.from(text, "utf8");
+  return [...leb(bytes.length), ...bytes];
+};
+
+// Short identifiers that are not reserved words: a..z, A..Z, then two letters.
+const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const RESERVED = new Set(["do", "if", "in"]);
+function* shortNames() {
+  for (const a of LETTERS) yield a;
+  for (const a of LETTERS) for (const b of LETTERS) if (!RESERVED.has(a + b)) yield a + b;
+}
+
+const wasm = readFileSync(wasmPath);
+let glue = readFileSync(gluePath, "utf8");
+if (wasm.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath}: not a wasm module`);
+
+// The sections, in order; the import (2) and export (7) sections are rewritten.
+const sections = [];
+let at = 8;
+while (at < wasm.length) {
+  const id = wasm[at];
+  const [size, start] = readLeb(wasm, at + 1);
+  sections.push({ id, headerAt: at, start, end: start + size });
+  at = start + size;
+}
+const section = sections.find((s) => s.id === 2);
+const exportSection = sections.find((s) => s.id === 7);
+if (!section || !exportSection) throw new Error(`${wasmPath}: no import or export section`);
+
+// Decode the imports, keeping each one's description bytes verbatim.
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const readName = (p) => {
+  const [length, from] = readLeb(wasm, p);
+  return [decoder.decode(wasm.subarray(from, from + length)), from + length];
+};
+let p = section.start;
+let count;
+[count, p] = readLeb(wasm, p);
+const imports = [];
+for (let i = 0; i < count; i++) {
+  let module, field;
+  [module, p] = readName(p);
+  [field, p] = readName(p);
+  const descriptionStart = p;
+  const kind = wasm[p++];
+  if (kind === 0) [, p] = readLeb(wasm, p); // function: type index
+  else if (kind === 1) {
+    p++; // table: reftype, then limits
+    const flags = wasm[p++];
+    [, p] = readLeb(wasm, p);
+    if (flags & 1) [, p] = readLeb(wasm, p);
+  } else if (kind === 2) {
+    const flags = wasm[p++]; // memory: limits
+    [, p] = readLeb(wasm, p);
+    if (flags & 1) [, p] = readLeb(wasm, p);
+  } else if (kind === 3) p += 2; // global: valtype, mutability
+  else throw new Error(`import ${module}.${field}: unknown kind ${kind}`);
+  imports.push({ module, field, description: wasm.subarray(descriptionStart, p) });
+}
+if (p !== section.end) throw new Error(`${wasmPath}: import section not read to its end`);
+
+// Rename the glue's imports, in the glue first (where each must be a key once).
+const names = shortNames();
+const renamed = new Map();
+for (const entry of imports) {
+  if (entry.module !== GLUE_MODULE) continue;
+  if (!renamed.has(entry.field)) renamed.set(entry.field, names.next().value);
+  entry.field = renamed.get(entry.field);
+}
+for (const [from, to] of renamed) {
+  const key = new RegExp(`(?<![\\w$])${from.replace(/\$/g, "\\$")}(?=:)`, "g");
+  const found = glue.match(key)?.length ?? 0;
+  if (found !== 1) throw new Error(`${gluePath}: import ${from} is a key ${found} times, not once`);
+  glue = glue.replace(key, to);
+}
+
+// The exported closure shims, renamed wherever the glue reads them.
+p = exportSection.start;
+[count, p] = readLeb(wasm, p);
+const exports = [];
+for (let i = 0; i < count; i++) {
+  let field;
+  [field, p] = readName(p);
+  const descriptionStart = p;
+  p++; // kind
+  [, p] = readLeb(wasm, p); // index
+  exports.push({ field, description: wasm.subarray(descriptionStart, p) });
+}
+if (p !== exportSection.end) throw new Error(`${wasmPath}: export section not read to its end`);
+const SHIM = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_/;
+let shims = 0;
+for (const entry of exports) {
+  if (!SHIM.test(entry.field)) continue;
+  const to = `wbc${shims++}`;
+  if (exports.some((other) => other.field === to)) throw new Error(`export ${to} exists already`);
+  const use = new RegExp(`\\.${entry.field}(?![\\w$])`, "g");
+  if (!use.test(glue)) throw new Error(`${gluePath}: export ${entry.field} is never used`);
+  glue = glue.replace(use, `.${to}`);
+  entry.field = to;
+}
+
+const importBody = [...leb(imports.length)];
+for (const entry of imports) importBody.push(...name(entry.module), ...name(entry.field), ...entry.description);
+const exportBody = [...leb(exports.length)];
+for (const entry of exports) exportBody.push(...name(entry.field), ...entry.description);
+const out = Buffer.concat(
+  sections.map(({ id, headerAt, end }) => {
+    if (id === 2) return Buffer.from([2, ...leb(importBody.length), ...importBody]);
+    if (id === 7) return Buffer.from([7, ...leb(exportBody.length), ...exportBody]);
+    return wasm.subarray(headerAt, end);
+  }),
+);
+writeFileSync(wasmPath, Buffer.concat([wasm.subarray(0, 8), out]));
+writeFileSync(gluePath, glue);
+console.log(
+  `[short-imports] ${renamed.size} imports and ${shims} closure exports renamed; ` +
+    `wasm ${wasm.length} -> ${out.length + 8} bytes`,
+);
