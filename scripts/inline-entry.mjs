@@ -18,8 +18,9 @@ const WASM_FILE = "emporix_optin_bg.wasm";
 const BYTES_MODULE = "emporix_optin_bg.wasm.js";
 // wasm.js's `new URL("./emporix_optin_bg.wasm", import.meta.url)` and the
 // wasm-bindgen glue's default `new URL('emporix_optin_bg.wasm', import.meta.url)`.
-const WASM_URL = /new URL\((["'])(?:\.\/)?emporix_optin_bg\.wasm\1, import\.meta\.url\)/g;
-const RELATIVE_IMPORT = /(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.\/[\w./-]+\.js)["']/g;
+const WASM_URL = /new URL\((["'])(?:\.\/)?emporix_optin_bg\.wasm\1,\s*import\.meta\.url\)/g;
+// The modules are minified by then: one statement may follow another on a line.
+const RELATIVE_IMPORT = /(?:^|[\n;])\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.\/[\w./-]+\.js)["']/g;
 // A module loaded with import() would not be followed.
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 

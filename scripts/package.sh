@@ -62,9 +62,6 @@ rm "$stage/emporix_optin_bg.wasm.d.ts"
 node scripts/short-imports.mjs "$stage/emporix_optin_bg.wasm" "$stage/emporix_optin.js"
 cp -R pkg-template/. "$stage/"
 
-# emporix-optin/inline: the same modules with the wasm embedded (inline/),
-# made from the readable sources, before they are minified with the rest.
-node scripts/inline-entry.mjs "$stage"
 # Minified JavaScript: what a browser loads is the glue and the wrappers as
 # shipped, and not every storefront's bundler minifies dependencies. Each file
 # stays a separate ES module (no bundling: the file list and the lazy wasm
@@ -73,6 +70,9 @@ node scripts/inline-entry.mjs "$stage"
 ESBUILD="$PWD/node_modules/.bin/esbuild"
 find "$stage" -name '*.js' -print0 | sort -z | xargs -0 "$ESBUILD" --minify --format=esm \
   --log-level=warning --allow-overwrite --outdir="$stage" --outbase="$stage"
+# emporix-optin/inline: copies of the minified browser modules with the wasm
+# embedded (inline/).
+node scripts/inline-entry.mjs "$stage"
 
 # package.json: the template, with the crate's version and, when wasm-bindgen
 # emitted JS snippets, their folder.

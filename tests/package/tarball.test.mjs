@@ -153,7 +153,7 @@ test("the inline entry: the browser entry's modules, no import.meta, the wasm it
     const normalise = (text) =>
       text
         .replace('import { inlineWasm } from "./emporix_optin_bg.wasm.js";\n', "")
-        .replace(/new URL\((["'])(\.\/)?emporix_optin_bg\.wasm\1, import\.meta\.url\)/g, "inlineWasm()");
+        .replace(/new URL\((["'])(\.\/)?emporix_optin_bg\.wasm\1,\s*import\.meta\.url\)/g, "inlineWasm()");
     assert.equal(normalise(source), normalise(original), `${name} is the browser entry's module`);
   }
   const bytesModule = await readFile(join(inline, "emporix_optin_bg.wasm.js"), "utf8");
