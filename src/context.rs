@@ -231,6 +231,7 @@ fn is_language(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::tests::problem;
 
     fn context(values: &[(Key, Given)]) -> Result<SessionContext, OptInError> {
         SessionContext::read(|key| {
@@ -243,16 +244,6 @@ mod tests {
 
     fn text(key: Key, value: &str) -> Result<SessionContext, OptInError> {
         context(&[(key, Given::Text(value.to_owned()))])
-    }
-
-    fn problem(result: Result<SessionContext, OptInError>, expected_field: &str) -> String {
-        match result {
-            Err(OptInError::InvalidInput { field, problem }) => {
-                assert_eq!(field, expected_field);
-                problem.to_owned()
-            }
-            other => panic!("expected invalid {expected_field}, got {other:?}"),
-        }
     }
 
     #[test]

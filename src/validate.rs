@@ -122,10 +122,14 @@ pub fn timeout_ms(value: Option<f64>) -> Result<u32, OptInError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn problem(result: Result<impl std::fmt::Debug, OptInError>, expected_field: &str) -> String {
+    /// The problem of an `invalid_input` error for `expected_field`.
+    pub(crate) fn problem(
+        result: Result<impl std::fmt::Debug, OptInError>,
+        expected_field: &str,
+    ) -> String {
         match result {
             Err(OptInError::InvalidInput { field, problem }) => {
                 assert_eq!(field, expected_field);

@@ -55,6 +55,7 @@ import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { By, until, WebDriver } from "selenium-webdriver";
 import { Executor, HttpClient } from "selenium-webdriver/http/index.js";
+import { CHROMIUM_ARGS as CHROMIUM_FLAGS } from "./chromium.mjs";
 
 export const ENGINES = ["chromium", "firefox", "webkit"];
 
@@ -68,19 +69,9 @@ export function enginesUnderTest(value = process.env.BROWSERS) {
   return named;
 }
 
-// The same flags as tests/support/chromium.mjs: the machine's network is closed,
-// so every background service is off.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--disable-dev-shm-usage",
-];
+// tests/support/chromium.mjs's flags (the machine's network is closed, so every
+// background service is off), and /dev/shm is small in containers.
+const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, "--disable-dev-shm-usage"];
 
 // Firefox's own services would only time out here.
 const FIREFOX_PREFS = {
