@@ -73,8 +73,12 @@ fi
 # Node tooling (binaryen's wasm-opt, playwright-core, selenium-webdriver,
 # typescript, vite) lives in
 # the project's own node_modules and is always called by explicit path.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Keyed by the lock file's contents (not its mtime, which a checkout or an old
+# node_modules can make look newer than it is).
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat node_modules/.setup-lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
   log "installing node dev dependencies"
   npm ci --no-audit --no-fund
+  echo "$lock_sum" >node_modules/.setup-lock-sha256
 fi
 log "ready"
