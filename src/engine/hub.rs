@@ -28,8 +28,6 @@
 //!   refused with a 4xx other than 429. It caches the session even when its
 //!   waiters have left.
 
-use std::collections::VecDeque;
-
 use super::{
     Answer, CallId, Caller, ClientConfig, ClientId, Failed, Output, ProviderAnswer, SendId,
     TokenSource,
@@ -47,7 +45,10 @@ pub struct Hub {
     clients: Vec<Client>,
     exchanges: Vec<Exchange>,
     calls: Vec<Call>,
-    outputs: VecDeque<Output>,
+    /// In the order they are due. A `Vec` drained from the front rather than
+    /// a `VecDeque`: it holds a handful at most, and a `Vec<Output>` costs
+    /// the wasm less code than a ring buffer of them.
+    outputs: Vec<Output>,
 }
 
 #[derive(Debug)]
@@ -441,7 +442,7 @@ impl Hub {
             };
             if let Some(renewal) = &client.renewal {
                 if renewal.stage != Stage::Asking {
-                    self.outputs.push_back(Output::Cancel(renewal.send));
+                    self.outputs.push(Output::Cancel(renewal.send));
                 }
             }
             self.renewed(at, Err(error.into()));
@@ -451,19 +452,24 @@ impl Hub {
 
     /// The next thing for the driver to do, if any.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        (!self.outputs.is_empty()).then(|| self.outputs.remove(0))
     }
 
     /// When [`Hub::handle_timeout`] is next due: the earliest deadline of a
     /// caller, an exchange or a renewal. `None` when nothing waits.
     pub fn poll_timeout(&self) -> Option<f64> {
-        let calls = self.calls.iter().map(|c| c.deadline);
-        let exchanges = self.exchanges.iter().map(|e| e.deadline);
-        let renewals = self
-            .clients
-            .iter()
-            .filter_map(|c| c.renewal.as_ref().map(|r| r.deadline));
-        calls.chain(exchanges).chain(renewals).reduce(f64::min)
+        // Plain loops: a chain of iterator adapters costs the wasm twice the code.
+        let mut earliest = f64::INFINITY;
+        for call in &self.calls {
+            earliest = earliest.min(call.deadline);
+        }
+        for exchange in &self.exchanges {
+            earliest = earliest.min(exchange.deadline);
+        }
+        for renewal in self.clients.iter().flat_map(|c| &c.renewal) {
+            earliest = earliest.min(renewal.deadline);
+        }
+        (earliest < f64::INFINITY).then_some(earliest)
     }
 
     /// Nothing waits and nothing is left to do.
@@ -472,7 +478,7 @@ impl Hub {
     }
 
     fn settle(&mut self, call: CallId, result: Result<Answer, Failed>) {
-        self.outputs.push_back(Output::Settle { call, result });
+        self.outputs.push(Output::Settle { call, result });
     }
 
     /// A caller left `exchange`. A resend nobody waits for is cancelled; a
@@ -506,7 +512,7 @@ impl Hub {
     fn send(&mut self, at: usize, token: String) {
         let send = SendId(self.next_id());
         let exchange = &mut self.exchanges[at];
-        self.outputs.push_back(Output::Fetch {
+        self.outputs.push(Output::Fetch {
             send,
             request: exchange.request.clone(),
             bearer: Some(token.clone()),
@@ -551,7 +557,7 @@ impl Hub {
             requested_at: now,
             deadline: now + f64::from(client.timeout_ms),
         });
-        self.outputs.push_back(output);
+        self.outputs.push(output);
         None
     }
 
@@ -599,7 +605,7 @@ impl Hub {
         let exchange = self.exchanges.remove(at);
         if let State::Sending { send, .. } = exchange.state {
             if result.is_err() {
-                self.outputs.push_back(Output::Cancel(send));
+                self.outputs.push(Output::Cancel(send));
             }
         }
         let mut i = 0;
@@ -649,7 +655,7 @@ impl Hub {
             let send = SendId(self.next_id());
             let client = &mut self.clients[at];
             if let Source::Login(login) = &client.source {
-                self.outputs.push_back(fetch(send, login.login()));
+                self.outputs.push(fetch(send, login.login()));
             }
             client.renewal = Some(Renewal {
                 send,
@@ -711,7 +717,7 @@ impl Hub {
             }
             if let Some(renewal) = &client.renewal {
                 if renewal.stage != Stage::Asking {
-                    outputs.push_back(Output::Cancel(renewal.send));
+                    outputs.push(Output::Cancel(renewal.send));
                 }
             }
             false
