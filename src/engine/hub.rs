@@ -81,6 +81,14 @@ struct Renewal {
     deadline: f64,
 }
 
+impl Renewal {
+    /// The request to abort when the renewal is given up: none while the
+    /// token provider is asked, as its call cannot be cancelled.
+    fn request(&self) -> Option<SendId> {
+        (self.stage != Stage::Asking).then_some(self.send)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
     Refreshing,
@@ -257,13 +265,15 @@ impl Hub {
                 base_url,
                 anonymous_token,
             } => {
-                let anonymous_token = validate::anonymous_token(anonymous_token)?.to_owned();
+                let anonymous_token = validate::anonymous_token(anonymous_token)?;
                 let target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
+                let request = build(&target)?;
+                // Owned only once nothing can fail any more.
                 (
-                    build(&target)?,
+                    request,
                     timeout_ms,
-                    Bearer::Supplied(anonymous_token),
+                    Bearer::Supplied(anonymous_token.to_owned()),
                 )
             }
             Caller::Client(id) => {
@@ -276,10 +286,9 @@ impl Hub {
                         "belongs to a released client",
                     ))?;
                 let request = build(&client.target)?;
-                let timeout_ms = match timeout_ms {
-                    Some(_) => validate::timeout_ms(timeout_ms)?,
-                    None => client.timeout_ms,
-                };
+                // The client's own `timeoutMs` is valid already.
+                let timeout_ms =
+                    validate::timeout_ms(timeout_ms.or(Some(f64::from(client.timeout_ms))))?;
                 let bearer = match &client.source {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
@@ -430,21 +439,19 @@ impl Hub {
                 .is_some_and(|renewal| now >= renewal.deadline)
         }) {
             let client = &self.clients[at];
-            let error = match client.renewal.as_ref().map(|r| r.stage) {
-                Some(Stage::Asking) => OptInError::invalid(
+            let error = match client.renewal.as_ref().and_then(Renewal::request) {
+                Some(send) => {
+                    self.outputs.push(Output::Cancel(send));
+                    OptInError::Timeout {
+                        operation: Operation::AnonymousLogin,
+                        timeout_ms: client.timeout_ms,
+                    }
+                }
+                None => OptInError::invalid(
                     "anonymousToken",
                     "the token provider did not settle within `timeoutMs`",
                 ),
-                _ => OptInError::Timeout {
-                    operation: Operation::AnonymousLogin,
-                    timeout_ms: client.timeout_ms,
-                },
             };
-            if let Some(renewal) = &client.renewal {
-                if renewal.stage != Stage::Asking {
-                    self.outputs.push(Output::Cancel(renewal.send));
-                }
-            }
             self.renewed(at, Err(error.into()));
         }
         self.collect_clients();
@@ -715,10 +722,8 @@ impl Hub {
             if !client.released || needed {
                 return true;
             }
-            if let Some(renewal) = &client.renewal {
-                if renewal.stage != Stage::Asking {
-                    outputs.push(Output::Cancel(renewal.send));
-                }
+            if let Some(send) = client.renewal.as_ref().and_then(Renewal::request) {
+                outputs.push(Output::Cancel(send));
             }
             false
         });
