@@ -324,7 +324,7 @@ impl Hub {
         let (exchange, new) = match joined {
             Some(exchange) => {
                 exchange.deadline = exchange.deadline.max(deadline).min(exchange.cap);
-                (exchange.id, false)
+                (exchange.id, None)
             }
             None => {
                 let id = self.next_id();
@@ -345,7 +345,7 @@ impl Hub {
                     deadline: deadline.max(floor),
                     state: State::Token,
                 });
-                (id, true)
+                (id, Some(self.exchanges.len() - 1))
             }
         };
         self.calls.push(Call {
@@ -355,8 +355,8 @@ impl Hub {
             timeout_ms,
             deadline,
         });
-        if new {
-            self.advance(exchange, now);
+        if let Some(at) = new {
+            self.advance(at, now);
         }
         call
     }
@@ -500,20 +500,16 @@ impl Hub {
         }
     }
 
-    /// Gets `exchange` a token and sends it, or leaves it waiting for its
-    /// client's renewal.
-    fn advance(&mut self, exchange: u64, now: f64) {
-        let Some(at) = self.exchanges.iter().position(|e| e.id == exchange) else {
-            return;
+    /// Gets the exchange at `at` a token and sends it, or leaves it waiting
+    /// for its client's renewal.
+    fn advance(&mut self, at: usize, now: f64) {
+        let client = match &self.exchanges[at].bearer {
+            Bearer::Supplied(token) => return self.send(at, token.clone()),
+            Bearer::Client(client) => *client,
         };
-        let token = match self.exchanges[at].bearer.clone() {
-            Bearer::Supplied(token) => token,
-            Bearer::Client(client) => match self.client_token(client, now) {
-                Some(token) => token,
-                None => return,
-            },
-        };
-        self.send(at, token);
+        if let Some(token) = self.client_token(client, now) {
+            self.send(at, token);
+        }
     }
 
     fn send(&mut self, at: usize, token: String) {
@@ -588,7 +584,6 @@ impl Hub {
                 State::Token => String::new(),
             };
             exchange.retried = true;
-            let id = exchange.id;
             if let Some(session) = self
                 .clients
                 .iter_mut()
@@ -597,7 +592,7 @@ impl Hub {
             {
                 session.reject_access(&rejected);
             }
-            return self.advance(id, now);
+            return self.advance(at, now);
         }
         let result = match exchange.request.operation {
             Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
