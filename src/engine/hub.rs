@@ -136,9 +136,16 @@ struct Call {
 }
 
 impl Hub {
-    /// An empty hub.
-    pub fn new() -> Hub {
-        Hub::default()
+    /// An empty hub. `const`, so that the driver's thread-local can hold
+    /// one without lazy initialisation code.
+    pub const fn new() -> Hub {
+        Hub {
+            next_id: 0,
+            clients: Vec::new(),
+            exchanges: Vec::new(),
+            calls: Vec::new(),
+            outputs: Vec::new(),
+        }
     }
 
     fn next_id(&mut self) -> u64 {
