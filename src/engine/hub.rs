@@ -167,10 +167,13 @@ impl Hub {
             ));
         }
         let source = match (config.client_id, config.anonymous_token) {
-            (Some(client_id), None) => Source::Login(
-                AnonymousLogin::new(&target, client_id)?
-                    .with_context(config.context.cloned().unwrap_or_default()),
-            ),
+            (Some(client_id), None) => {
+                let login = AnonymousLogin::new(&target, client_id)?;
+                Source::Login(match config.context {
+                    Some(context) => login.with_context(context.clone()),
+                    None => login,
+                })
+            }
             (None, Some(TokenSource::Provider)) => Source::Provider,
             (None, Some(TokenSource::Token(token))) => {
                 Source::Supplied(validate::anonymous_token(token)?.to_owned())
