@@ -41,7 +41,7 @@ extern "C" {
 }
 
 thread_local! {
-    static HUB: RefCell<Hub> = RefCell::new(Hub::new());
+    static HUB: RefCell<Hub> = const { RefCell::new(Hub::new()) };
     static IO: RefCell<Io> = RefCell::new(Io::default());
     /// Every signal's abort listener: runs [`pump`]. One function for the
     /// module's lifetime.
