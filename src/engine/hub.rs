@@ -374,9 +374,7 @@ impl Hub {
     /// The caller's signal aborted: it rejects with `aborted`, alone.
     pub fn abort(&mut self, call: CallId, _now: f64) {
         if let Some(at) = self.calls.iter().position(|c| c.id == call) {
-            let call = self.calls.remove(at);
-            self.settle(call.id, Err(OptInError::Aborted.into()));
-            self.left(call.exchange);
+            self.leave(at, OptInError::Aborted);
         }
     }
 
@@ -426,13 +424,12 @@ impl Hub {
     pub fn handle_timeout(&mut self, now: f64) {
         // Callers first: one whose deadline is also its exchange's hears its own timeout.
         while let Some(at) = self.calls.iter().position(|c| now >= c.deadline) {
-            let call = self.calls.remove(at);
+            let call = &self.calls[at];
             let error = OptInError::Timeout {
                 operation: call.operation,
                 timeout_ms: call.timeout_ms,
             };
-            self.settle(call.id, Err(error.into()));
-            self.left(call.exchange);
+            self.leave(at, error);
         }
         while let Some(at) = self.exchanges.iter().position(|e| now >= e.deadline) {
             // Only callers that joined after the 600 s cap was set are still
@@ -498,13 +495,16 @@ impl Hub {
         self.outputs.push(Output::Settle { call, result });
     }
 
-    /// A caller left `exchange`. A resend nobody waits for is cancelled; a
+    /// The caller at `at` rejects with `error`, alone, and leaves its
+    /// exchange. A resend nobody waits for any more is cancelled; a
     /// confirmation runs on (see the module docs).
-    fn left(&mut self, exchange: u64) {
-        let Some(at) = self.exchanges.iter().position(|e| e.id == exchange) else {
+    fn leave(&mut self, at: usize, error: OptInError) {
+        let call = self.calls.remove(at);
+        self.settle(call.id, Err(error.into()));
+        let Some(at) = self.exchanges.iter().position(|e| e.id == call.exchange) else {
             return;
         };
-        let waited = self.calls.iter().any(|c| c.exchange == exchange);
+        let waited = self.calls.iter().any(|c| c.exchange == call.exchange);
         if !self.exchanges[at].shared && !waited {
             self.end(at, Err(OptInError::Aborted.into()));
         }
