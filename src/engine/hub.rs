@@ -41,9 +41,13 @@ use crate::validate::{self, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 /// The sans-IO state of every call in the process (see the module docs).
 #[derive(Debug, Default)]
 pub struct Hub {
+    /// The last id handed out; calls, exchanges and sends share one counter.
     next_id: u64,
+    /// Registered clients, in the order they were added.
     clients: Vec<Client>,
+    /// Requests under way (or waiting for a token), oldest first.
     exchanges: Vec<Exchange>,
+    /// Callers not yet settled, oldest first: each names its exchange.
     calls: Vec<Call>,
     /// In the order they are due. A `Vec` drained from the front rather than
     /// a `VecDeque`: it holds a handful at most, and a `Vec<Output>` costs
@@ -51,13 +55,18 @@ pub struct Hub {
     outputs: Vec<Output>,
 }
 
+/// An `OptInClient`: its configuration and its anonymous session.
 #[derive(Debug)]
 struct Client {
     id: ClientId,
+    /// Where its calls go.
     target: Target,
+    /// Its `timeoutMs`: the default for its calls, and the bound of a renewal.
     timeout_ms: u32,
     source: Source,
+    /// The cached anonymous session, once a renewal got one.
     session: Option<Session>,
+    /// The renewal under way, which its exchanges wait on.
     renewal: Option<Renewal>,
     /// The client object is gone; forgotten after its last exchange.
     released: bool,
@@ -66,14 +75,18 @@ struct Client {
 /// Where a client's tokens come from.
 #[derive(Debug)]
 enum Source {
+    /// The `anonymousToken` string: used as it is, never renewed.
     Supplied(String),
+    /// The client's own anonymous login (`clientId`).
     Login(AnonymousLogin),
+    /// A token provider function, asked through [`Output::AskProvider`].
     Provider,
 }
 
 /// A login, refresh or provider call under way for one client.
 #[derive(Debug)]
 struct Renewal {
+    /// The request or provider call under way.
     send: SendId,
     stage: Stage,
     /// When the current request was sent: token lifetimes count from then.
@@ -89,16 +102,23 @@ impl Renewal {
     }
 }
 
+/// What a renewal is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
+    /// Exchanging the session's refresh token.
     Refreshing,
+    /// Logging in anew.
     LoggingIn,
+    /// Waiting for the token provider.
     Asking,
 }
 
+/// One confirm or resend request, from its first send to its answer (see
+/// the module docs).
 #[derive(Debug)]
 struct Exchange {
     id: u64,
+    /// What is sent, again after a 401.
     request: ApiRequest,
     bearer: Bearer,
     /// A confirmation, which callers for the same URL join.
@@ -112,12 +132,16 @@ struct Exchange {
     state: State,
 }
 
-#[derive(Debug, Clone)]
+/// Where an exchange's anonymous token comes from.
+#[derive(Debug)]
 enum Bearer {
+    /// A token the caller supplied: sent as it is, never retried.
     Supplied(String),
+    /// The client's session, renewed as needed.
     Client(ClientId),
 }
 
+/// Where an exchange is.
 #[derive(Debug)]
 enum State {
     /// Waiting for a token (from the client's renewal).
@@ -126,12 +150,17 @@ enum State {
     Sending { send: SendId, token: String },
 }
 
+/// A caller waiting for an exchange, on its own clock.
 #[derive(Debug)]
 struct Call {
     id: CallId,
+    /// The exchange's id.
     exchange: u64,
+    /// What it called, for its timeout error.
     operation: Operation,
+    /// Its `timeoutMs`, for its timeout error.
     timeout_ms: u32,
+    /// When it times out.
     deadline: f64,
 }
 
@@ -148,6 +177,7 @@ impl Hub {
         }
     }
 
+    /// A fresh id for a call, an exchange or a send.
     fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
@@ -310,6 +340,8 @@ impl Hub {
         Ok(self.start(request, bearer, timeout_ms, shared, aborted, now))
     }
 
+    /// Registers a validated call: it joins the shared exchange for its URL
+    /// or starts its own, which is sent at once or waits for a token.
     fn start(
         &mut self,
         request: ApiRequest,
@@ -331,6 +363,7 @@ impl Hub {
             .exchanges
             .iter_mut()
             .find(|e| shared && e.shared && e.request.url == request.url);
+        // The exchange's id, and its index when it is new and must be sent.
         let (exchange, new) = match joined {
             Some(exchange) => {
                 exchange.deadline = exchange.deadline.max(deadline).min(exchange.cap);
@@ -472,7 +505,7 @@ impl Hub {
     /// When [`Hub::handle_timeout`] is next due: the earliest deadline of a
     /// caller, an exchange or a renewal. `None` when nothing waits.
     pub fn poll_timeout(&self) -> Option<f64> {
-        // Plain loops: a chain of iterator adapters costs the wasm twice the code.
+        // Plain loops: a chain of iterator adapters costs the wasm more code.
         let mut earliest = f64::INFINITY;
         for call in &self.calls {
             earliest = earliest.min(call.deadline);
@@ -491,6 +524,7 @@ impl Hub {
         self.outputs.is_empty() && self.poll_timeout().is_none()
     }
 
+    /// Outputs `call`'s settlement.
     fn settle(&mut self, call: CallId, result: Result<Answer, Failed>) {
         self.outputs.push(Output::Settle { call, result });
     }
@@ -522,6 +556,8 @@ impl Hub {
         }
     }
 
+    /// Outputs the request of the exchange at `at` with `token`, and
+    /// remembers the token to recognise a 401 to it.
     fn send(&mut self, at: usize, token: String) {
         let send = SendId(self.next_id());
         let exchange = &mut self.exchanges[at];
@@ -574,6 +610,8 @@ impl Hub {
         None
     }
 
+    /// The request of the exchange at `at` was answered (or not): retried
+    /// once after a 401 with a renewable token, else the end of it.
     fn exchange_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
         let exchange = &mut self.exchanges[at];
         let Some(response) = response else {
@@ -638,6 +676,7 @@ impl Hub {
             .position(|c| c.renewal.as_ref().is_some_and(|r| r.send == send))
     }
 
+    /// The login or refresh of the client at `at` was answered (or not).
     fn renewal_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
         let client = &self.clients[at];
         let Some(Renewal {
@@ -735,6 +774,7 @@ impl Hub {
     }
 }
 
+/// A login or refresh request: sent without a bearer token.
 fn fetch(send: SendId, request: ApiRequest) -> Output {
     Output::Fetch {
         send,
