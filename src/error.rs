@@ -121,14 +121,19 @@ pub enum OptInError {
     Aborted,
 }
 
-/// Written piece by piece straight into the formatter, with no intermediate
-/// `String` for the conditional parts: it keeps the wasm binary smaller than
-/// `thiserror` and `format!` did (see `bench/SIZE.md`).
+/// Written piece by piece with `Formatter::write_str`, integers through
+/// `itoa`: no `write!` with arguments, so `core::fmt`'s argument machinery
+/// (`fmt::write`, padding, integer `Display`) is not linked for messages
+/// (measured in the commit that made it so; `bench/SIZE.md` has the history).
 impl fmt::Display for OptInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OptInError::InvalidInput { field, problem } => {
-                write!(f, "Invalid option `{field}`: {problem}.")
+                f.write_str("Invalid option `")?;
+                f.write_str(field)?;
+                f.write_str("`: ")?;
+                f.write_str(problem)?;
+                f.write_str(".")
             }
             OptInError::BadRequest {
                 operation: Operation::ConfirmOptIn,
@@ -157,7 +162,8 @@ impl fmt::Display for OptInError {
             OptInError::Unauthorized { fault } => {
                 f.write_str("Emporix rejected the anonymous access token (HTTP 401")?;
                 if let Some(code) = fault.errorcode.as_deref().filter(|c| is_error_code(c)) {
-                    write!(f, ": {code}")?;
+                    f.write_str(": ")?;
+                    f.write_str(code)?;
                 }
                 f.write_str("). Request a new anonymous token and try again.")
             }
@@ -169,26 +175,35 @@ impl fmt::Display for OptInError {
                 status,
                 retry_after,
             } => {
-                write!(f, "Emporix had a server error (HTTP {status}). ")?;
+                f.write_str("Emporix had a server error (HTTP ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str("). ")?;
                 retry_hint(f, *retry_after)
             }
-            OptInError::UnexpectedStatus { status, .. } => write!(
-                f,
-                "Emporix answered with unexpected HTTP status {status}. Check `baseUrl` points at the Emporix API."
-            ),
-            OptInError::InvalidResponse { status, problem } => write!(
-                f,
-                "Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API."
-            ),
-            OptInError::Network { origin } => write!(
-                f,
-                "Could not reach {origin} (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again."
-            ),
+            OptInError::UnexpectedStatus { status, .. } => {
+                f.write_str("Emporix answered with unexpected HTTP status ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str(". Check `baseUrl` points at the Emporix API.")
+            }
+            OptInError::InvalidResponse { status, problem } => {
+                f.write_str("Emporix answered HTTP ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str(" but ")?;
+                f.write_str(problem)?;
+                f.write_str(". Check `baseUrl` points at the Emporix API.")
+            }
+            OptInError::Network { origin } => {
+                f.write_str("Could not reach ")?;
+                f.write_str(origin)?;
+                f.write_str(" (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again.")
+            }
             OptInError::Timeout {
                 operation,
                 timeout_ms,
             } => {
-                write!(f, "No answer from Emporix within {timeout_ms} ms. ")?;
+                f.write_str("No answer from Emporix within ")?;
+                write_number(f, *timeout_ms)?;
+                f.write_str(" ms. ")?;
                 f.write_str(match operation {
                     // The token may have been spent by a request whose answer
                     // never came, so a blind retry can only report "already used".
@@ -212,10 +227,20 @@ impl fmt::Display for OptInError {
 
 impl std::error::Error for OptInError {}
 
+/// `value` in decimal. Every integer in a message goes through here as a
+/// `u32`, so the wasm has one instance of `itoa`'s writer.
+fn write_number(f: &mut fmt::Formatter<'_>, value: u32) -> fmt::Result {
+    f.write_str(itoa::Buffer::new().format(value))
+}
+
 /// ` (token_expired)`, when the body's `type` is safe to show.
 fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Result {
     match body.error_type.as_deref().filter(|t| is_error_type(t)) {
-        Some(error_type) => write!(f, " ({error_type})"),
+        Some(error_type) => {
+            f.write_str(" (")?;
+            f.write_str(error_type)?;
+            f.write_str(")")
+        }
         None => Ok(()),
     }
 }
@@ -237,7 +262,11 @@ fn is_error_code(value: &str) -> bool {
 fn retry_hint(f: &mut fmt::Formatter<'_>, retry_after: Option<u32>) -> fmt::Result {
     match retry_after {
         Some(1) => f.write_str("Try again in 1 second."),
-        Some(seconds) => write!(f, "Try again in {seconds} seconds."),
+        Some(seconds) => {
+            f.write_str("Try again in ")?;
+            write_number(f, seconds)?;
+            f.write_str(" seconds.")
+        }
         None => f.write_str("Try again later."),
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tsify::Tsify;
 
 use crate::json::Json;
+use crate::validate;
 
 /// The new customer's session, returned by `confirmOptIn`.
 ///
@@ -209,7 +210,19 @@ fn integer(value: Option<&Json>) -> Option<i64> {
         Json::Number(n) => {
             (n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE as f64).then_some(*n as i64)
         }
-        Json::String(s) => s.trim().parse::<i64>().ok().filter(|n| n.abs() <= MAX_SAFE),
+        // What `str::parse::<i64>` accepts (an optional sign, then digits),
+        // read by the core's one digit parser rather than another instance of
+        // core's generic one.
+        Json::String(s) => {
+            let text = s.trim().as_bytes();
+            let (negative, digits) = match text.split_first() {
+                Some((b'-', digits)) => (true, digits),
+                Some((b'+', digits)) => (false, digits),
+                _ => (false, text),
+            };
+            let magnitude = validate::decimal(digits).filter(|&n| n <= MAX_SAFE as u64)? as i64;
+            Some(if negative { -magnitude } else { magnitude })
+        }
         _ => None,
     }
 }
@@ -297,6 +310,27 @@ mod tests {
             CustomerToken::decode(&json(r#"{"access_token":"at","initialPassword":"TRUE"}"#))
                 .unwrap();
         assert_eq!(token.initial_password, Some(true));
+        // What `str::parse::<i64>` reads: an optional sign, then digits.
+        for (text, seconds) in [
+            ("+5", Some(5)),
+            ("-5", Some(-5)),
+            ("-0", Some(0)),
+            ("007", Some(7)),
+            ("9007199254740991", Some(9_007_199_254_740_991)),
+            ("-9007199254740991", Some(-9_007_199_254_740_991)),
+            ("9007199254740992", None),
+            ("-9223372036854775808", None),
+            ("99999999999999999999999", None),
+            ("+", None),
+            ("-", None),
+            ("+-5", None),
+            ("5 5", None),
+            ("1e3", None),
+        ] {
+            let body = json(&format!(r#"{{"access_token":"at","expires_in":"{text}"}}"#));
+            let token = CustomerToken::decode(&body).unwrap();
+            assert_eq!(token.expires_in, seconds, "{text}");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn tenant(value: &str) -> Result<&str, OptInError> {
 /// when percent-encoded), which would change the path.
 pub fn optin_token(value: &str) -> Result<&str, OptInError> {
     let invalid = |problem| Err(OptInError::invalid("token", problem));
-    if value.trim().is_empty() {
+    if value.chars().all(char::is_whitespace) {
         return invalid("must not be empty or only whitespace");
     }
     if value.len() > MAX_TOKEN_LEN {
@@ -65,20 +65,26 @@ pub fn email(value: &str) -> Result<&str, OptInError> {
     if value.len() > 254 {
         return invalid("must be at most 254 characters");
     }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if has_space_or_control(value) {
         return invalid("must not contain spaces or control characters (trim the input first)");
     }
-    let Some((local, domain)) = value.split_once('@').filter(|(_, d)| !d.contains('@')) else {
-        return invalid("must be an email address like name@example.com, with one @");
+    let bytes = value.as_bytes();
+    let at = match bytes.iter().position(|&b| b == b'@') {
+        Some(at) if bytes.iter().filter(|&&b| b == b'@').count() == 1 => at,
+        _ => return invalid("must be an email address like name@example.com, with one @"),
     };
+    let (local, domain) = (
+        bytes.get(..at).unwrap_or_default(),
+        bytes.get(at + 1..).unwrap_or_default(),
+    );
     if local.is_empty() || local.len() > 64 {
         return invalid("must have 1 to 64 characters before the @");
     }
     if domain.is_empty()
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || crate::base_url::has_double_dot(domain)
-        || domain.contains(['@', '[', ']', '(', ')', ',', ';', ':', '<', '>', '"', '\\'])
+        || domain.first() == Some(&b'.')
+        || domain.last() == Some(&b'.')
+        || has_double_dot(domain)
+        || domain.iter().any(|b| b"[](),;:<>\"\\".contains(b))
     {
         return invalid("must have a valid domain after the @");
     }
@@ -96,12 +102,13 @@ pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
         return invalid("must be at most 8192 characters");
     }
     if value
+        .as_bytes()
         .get(..7)
-        .is_some_and(|head| head.eq_ignore_ascii_case("bearer "))
+        .is_some_and(|head| head.eq_ignore_ascii_case(b"bearer "))
     {
         return invalid("must be the token alone, without the \"Bearer \" prefix");
     }
-    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+    if !is_visible_ascii(value) {
         return invalid("must contain only visible ASCII characters, without spaces");
     }
     Ok(value)
@@ -119,6 +126,48 @@ pub fn timeout_ms(value: Option<f64>) -> Result<u32, OptInError> {
         ));
     }
     Ok(value.ceil() as u32)
+}
+
+/// Whether `value` has a whitespace or control character, as Unicode defines
+/// them (`char::is_whitespace`, `char::is_control`). One function for every
+/// option that refuses them, so the wasm carries one copy of the loop.
+pub(crate) fn has_space_or_control(value: &str) -> bool {
+    value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Whether `text` contains `..`, compared as bytes (`str::contains` with a
+/// string pattern would link its searcher's panic paths into the wasm).
+fn has_double_dot(text: &[u8]) -> bool {
+    text.windows(2).any(|pair| pair == b"..")
+}
+
+/// Whether `value` is visible ASCII only (`!` to `~`): no spaces, no control
+/// characters, nothing an HTTP header would refuse.
+pub(crate) fn is_visible_ascii(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// The value of a non-empty run of ASCII digits, saturating at `u64::MAX`;
+/// `None` when `digits` is empty or holds anything else (a sign, a space).
+///
+/// Hand-written instead of `str::parse`: the core parsed `u8`, `u16`, `u64`
+/// and `i64`, and each was its own copy of core's generic integer parser in
+/// the wasm (`parse::<i64>` alone was 563 bytes). Callers that accept a sign
+/// or bound the value do so themselves, visibly.
+pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value = value
+            .saturating_mul(10)
+            .saturating_add(u64::from(byte - b'0'));
+    }
+    Some(value)
 }
 
 #[cfg(test)]
