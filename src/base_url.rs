@@ -180,7 +180,8 @@ fn split_host_port<'a>(
     authority: &'a str,
     delimiters: &Delimiters,
 ) -> Result<(&'a str, Option<u32>), Problem> {
-    let (host, port) = if authority.starts_with('[') {
+    let bracketed = authority.as_bytes().first() == Some(&b'[');
+    let (host, port) = if bracketed {
         let Some(end) = delimiters.bracket_end else {
             return Err("has an unterminated [IPv6] host");
         };
@@ -189,9 +190,7 @@ fn split_host_port<'a>(
         };
         let inner = host.as_bytes().get(1..end).unwrap_or_default();
         if inner.is_empty()
-            || !inner
-                .iter()
-                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            || !validate::all_bytes(inner, |b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
             return Err("has an invalid [IPv6] host");
         }
@@ -212,7 +211,7 @@ fn split_host_port<'a>(
     if host.is_empty() {
         return Err("has no host");
     }
-    if !host.starts_with('[') && !is_valid_host_name(host.as_bytes()) {
+    if !bracketed && !is_valid_host_name(host.as_bytes()) {
         return Err("has an invalid host (letters, digits, '-' and '.' only; punycode for international names)");
     }
     let port = match port {
@@ -229,17 +228,26 @@ fn split_host_port<'a>(
 /// label), 1 to 63 bytes each, at most 253 in all; a single trailing dot (a
 /// fully qualified name) is allowed.
 fn is_valid_host_name(host: &[u8]) -> bool {
-    let name = host.strip_suffix(b".").unwrap_or(host);
-    host.len() <= 253 && !name.is_empty() && name.split(is_dot).all(is_valid_label)
+    let name = match host.split_last() {
+        Some((b'.', name)) => name,
+        _ => host,
+    };
+    if host.len() > 253 || name.is_empty() {
+        return false;
+    }
+    for label in name.split(is_dot) {
+        if !is_valid_label(label) {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_valid_label(label: &[u8]) -> bool {
     (1..=63).contains(&label.len())
         && label.first() != Some(&b'-')
         && label.last() != Some(&b'-')
-        && label
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        && validate::all_bytes(label, |b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fn is_dot(byte: &u8) -> bool {
@@ -252,11 +260,11 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let Some(octets) = host.as_bytes().strip_prefix(b"127.") else {
+    let Some(("127.", octets)) = host.split_at_checked(4) else {
         return false;
     };
     let mut count = 0;
-    for octet in octets.split(is_dot) {
+    for octet in octets.as_bytes().split(is_dot) {
         let is_octet =
             octet.len() <= 3 && validate::decimal(octet).is_some_and(|value| value <= 255);
         if !is_octet {
@@ -271,20 +279,30 @@ fn is_loopback(host: &str) -> bool {
 /// escapes; no `.` or `..` segment, which the fetch URL parser would collapse.
 fn is_valid_path(path: &[u8]) -> bool {
     let mut i = 0;
-    while let Some(&byte) = path.get(i) {
+    let mut segment_start = 0;
+    // `<=`: the end of the path also ends its last segment.
+    while i <= path.len() {
+        let Some(&byte) = path.get(i).filter(|&&b| b != b'/') else {
+            if is_dot_segment(path.get(segment_start..i).unwrap_or_default()) {
+                return false;
+            }
+            i += 1;
+            segment_start = i;
+            continue;
+        };
         if byte == b'%' {
             let hex = |j: usize| path.get(j).is_some_and(u8::is_ascii_hexdigit);
             if !(hex(i + 1) && hex(i + 2)) {
                 return false;
             }
             i += 3;
-        } else if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+        } else if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
             i += 1;
         } else {
             return false;
         }
     }
-    !path.split(|&b| b == b'/').any(is_dot_segment)
+    true
 }
 
 /// `.` or `..`, each dot written as `.` or as `%2e` (any case).
@@ -292,13 +310,10 @@ fn is_dot_segment(segment: &[u8]) -> bool {
     let mut rest = segment;
     let mut dots = 0;
     while !rest.is_empty() {
-        rest = if let Some(after) = rest.strip_prefix(b".") {
-            after
-        } else {
-            match rest.split_at_checked(3) {
-                Some((escape, after)) if escape.eq_ignore_ascii_case(b"%2e") => after,
-                _ => return false,
-            }
+        rest = match (rest.split_first(), rest.split_at_checked(3)) {
+            (Some((b'.', after)), _) => after,
+            (_, Some((escape, after))) if escape.eq_ignore_ascii_case(b"%2e") => after,
+            _ => return false,
         };
         dots += 1;
     }
@@ -307,10 +322,10 @@ fn is_dot_segment(segment: &[u8]) -> bool {
 
 /// `path` without its trailing `/`s.
 fn trim_trailing_slashes(path: &str) -> &str {
-    let end = path
-        .bytes()
-        .rposition(|b| b != b'/')
-        .map_or(0, |last| last + 1);
+    let mut end = path.len();
+    while end > 0 && path.as_bytes().get(end - 1) == Some(&b'/') {
+        end -= 1;
+    }
     path.get(..end).unwrap_or_default()
 }
 

@@ -196,7 +196,7 @@ fn check(key: Key, value: &str) -> Result<(), OptInError> {
 
 /// `len` ASCII capital letters.
 fn is_code(value: &str, len: usize) -> bool {
-    value.len() == len && value.bytes().all(|b| b.is_ascii_uppercase())
+    value.len() == len && validate::all_bytes(value.as_bytes(), |b| b.is_ascii_uppercase())
 }
 
 /// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.

@@ -13,6 +13,7 @@ use serde::Serialize;
 use tsify::Tsify;
 
 use crate::model::{ErrorDetail, ErrorMessage, Fault};
+use crate::validate;
 
 /// Which Emporix call an error belongs to; it changes what the caller should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,15 +278,16 @@ fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Re
 /// Server-provided `type`s go into messages only when they look like the
 /// spec's lowercase identifiers, so no echoed input can ride along.
 fn is_error_type(value: &str) -> bool {
-    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    (1..=64).contains(&value.len())
+        && validate::all_bytes(value.as_bytes(), |b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// Likewise for the gateway's dotted `errorcode`s, e.g. `oauth.v2.InvalidAccessToken`.
 fn is_error_code(value: &str) -> bool {
     value.len() <= 100
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        && validate::all_bytes(value.as_bytes(), |b| {
+            b.is_ascii_alphanumeric() || b == b'.' || b == b'_'
+        })
 }
 
 fn retry_hint(f: &mut fmt::Formatter<'_>, retry_after: Option<u32>) -> fmt::Result {
