@@ -156,7 +156,7 @@ fn parse(input: &str) -> Result<BaseUrl, Problem> {
     if let Some(port) = port {
         // Written from the number, not copied, so `:0443` becomes `:443`.
         origin.push(':');
-        origin.push_str(itoa::Buffer::new().format(port));
+        validate::push_decimal(&mut origin, port);
     }
     // The scheme and the digits are lowercase already: this lowercases the host.
     origin.make_ascii_lowercase();

@@ -152,7 +152,7 @@ pub enum OptInError {
 }
 
 /// Written piece by piece with `Formatter::write_str`, integers through
-/// `itoa`: no `write!` with arguments, so `core::fmt`'s argument machinery
+/// `validate::push_decimal`: no `write!` with arguments, so `core::fmt`'s argument machinery
 /// (`fmt::write`, padding, integer `Display`) is not linked for messages
 /// (measured in the commit that made it so; `bench/SIZE.md` has the history).
 impl fmt::Display for OptInError {
@@ -257,10 +257,11 @@ impl fmt::Display for OptInError {
 
 impl std::error::Error for OptInError {}
 
-/// `value` in decimal. Every integer in a message goes through here as a
-/// `u32`, so the wasm has one instance of `itoa`'s writer.
+/// `value` in decimal, without `core::fmt`'s integer formatting.
 fn write_number(f: &mut fmt::Formatter<'_>, value: u32) -> fmt::Result {
-    f.write_str(itoa::Buffer::new().format(value))
+    let mut digits = String::new();
+    validate::push_decimal(&mut digits, value);
+    f.write_str(&digits)
 }
 
 /// ` (token_expired)`, when the body's `type` is safe to show.
