@@ -43,6 +43,7 @@ pub fn tenant(value: &str) -> Result<&str, OptInError> {
 /// when percent-encoded), which would change the path.
 pub fn optin_token(value: &str) -> Result<&str, OptInError> {
     let invalid = |problem| Err(OptInError::invalid("token", problem));
+    // Empty, or whitespace only.
     if !any_char(value, |c| !c.is_whitespace()) {
         return invalid("must not be empty or only whitespace");
     }
@@ -140,6 +141,9 @@ pub fn timeout_ms(value: Option<f64>) -> Result<u32, OptInError> {
     }
     Ok(value.ceil() as u32)
 }
+
+// Small text checks shared by the core's parsers (`base_url`, `context`,
+// `anonymous`, `retry_after`, `model`, `error`): one copy of each in the wasm.
 
 /// Whether `value` has a whitespace or control character, as Unicode defines
 /// them (`char::is_whitespace`, `char::is_control`). One function for every
