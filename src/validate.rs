@@ -4,7 +4,7 @@
 //! right is rejected with a message that says how to fix it, so what reaches
 //! Emporix is always what the caller passed.
 
-use crate::error::OptInError;
+use crate::error::{OptInError, Problem};
 
 /// Default for `timeoutMs`.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -15,15 +15,18 @@ pub const MAX_TOKEN_LEN: usize = 4096;
 
 /// An Emporix tenant: `^[a-z][a-z0-9]+$`, 3–16 characters.
 pub fn tenant(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("tenant", problem));
+    accept("tenant", value, tenant_rules(value))
+}
+
+fn tenant_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if !(3..=16).contains(&value.len()) {
-        return invalid("must be 3 to 16 characters long");
+        return Err("must be 3 to 16 characters long");
     }
     if any_byte(value.as_bytes(), |b| b.is_ascii_uppercase()) {
-        return invalid("must be lowercase (Emporix tenant names are lowercase)");
+        return Err("must be lowercase (Emporix tenant names are lowercase)");
     }
     let starts_with_letter = value.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
     if !starts_with_letter
@@ -31,9 +34,9 @@ pub fn tenant(value: &str) -> Result<&str, OptInError> {
             b.is_ascii_lowercase() || b.is_ascii_digit()
         })
     {
-        return invalid("must start with a letter and contain only a-z and 0-9");
+        return Err("must start with a letter and contain only a-z and 0-9");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The opt-in token from the activation link.
@@ -42,35 +45,41 @@ pub fn tenant(value: &str) -> Result<&str, OptInError> {
 /// segment; `.` and `..` are refused because URL parsers collapse them (even
 /// when percent-encoded), which would change the path.
 pub fn optin_token(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("token", problem));
+    accept("token", value, optin_token_rules(value))
+}
+
+fn optin_token_rules(value: &str) -> Result<(), Problem> {
     // Empty, or whitespace only.
     if !any_char(value, |c| !c.is_whitespace()) {
-        return invalid("must not be empty or only whitespace");
+        return Err("must not be empty or only whitespace");
     }
     if value.len() > MAX_TOKEN_LEN {
-        return invalid("is too long to be an activation token (over 4096 characters)");
+        return Err("is too long to be an activation token (over 4096 characters)");
     }
     if any_char(value, char::is_control) {
-        return invalid("must not contain control characters");
+        return Err("must not contain control characters");
     }
     if value == "." || value == ".." {
-        return invalid("cannot be \".\" or \"..\"");
+        return Err("cannot be \".\" or \"..\"");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// An email address, checked for shape only: `local@domain`, no whitespace or
 /// control characters, at most 254 characters. Emporix does the rest.
 pub fn email(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("email", problem));
+    accept("email", value, email_rules(value))
+}
+
+fn email_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if value.len() > 254 {
-        return invalid("must be at most 254 characters");
+        return Err("must be at most 254 characters");
     }
     if has_space_or_control(value) {
-        return invalid("must not contain spaces or control characters (trim the input first)");
+        return Err("must not contain spaces or control characters (trim the input first)");
     }
     let bytes = value.as_bytes();
     let (mut at, mut ats) = (0, 0);
@@ -80,14 +89,14 @@ pub fn email(value: &str) -> Result<&str, OptInError> {
         }
     }
     if ats != 1 {
-        return invalid("must be an email address like name@example.com, with one @");
+        return Err("must be an email address like name@example.com, with one @");
     }
     let (local, domain) = (
         bytes.get(..at).unwrap_or_default(),
         bytes.get(at + 1..).unwrap_or_default(),
     );
     if local.is_empty() || local.len() > 64 {
-        return invalid("must have 1 to 64 characters before the @");
+        return Err("must have 1 to 64 characters before the @");
     }
     if domain.is_empty()
         || domain.first() == Some(&b'.')
@@ -100,32 +109,48 @@ pub fn email(value: &str) -> Result<&str, OptInError> {
             )
         })
     {
-        return invalid("must have a valid domain after the @");
+        return Err("must have a valid domain after the @");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The anonymous access token, which goes into the `Authorization` header:
 /// visible ASCII only (the header would be refused otherwise), at most 8 KiB.
 pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("anonymousToken", problem));
+    accept("anonymousToken", value, anonymous_token_rules(value))
+}
+
+fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if value.len() > 8192 {
-        return invalid("must be at most 8192 characters");
+        return Err("must be at most 8192 characters");
     }
     if value
         .as_bytes()
         .get(..7)
         .is_some_and(|head| head.eq_ignore_ascii_case(b"bearer "))
     {
-        return invalid("must be the token alone, without the \"Bearer \" prefix");
+        return Err("must be the token alone, without the \"Bearer \" prefix");
     }
     if !is_visible_ascii(value) {
-        return invalid("must contain only visible ASCII characters, without spaces");
+        return Err("must contain only visible ASCII characters, without spaces");
     }
-    Ok(value)
+    Ok(())
+}
+
+/// `value` if its rules found no problem, else the `invalid_input` error for
+/// `field`. The rules return only the problem, so each of their many early
+/// returns writes a `&'static str` rather than a whole `OptInError`.
+fn accept<'a>(
+    field: &'static str,
+    value: &'a str,
+    rules: Result<(), Problem>,
+) -> Result<&'a str, OptInError> {
+    rules
+        .map(|()| value)
+        .map_err(|problem| OptInError::invalid(field, problem))
 }
 
 /// `timeoutMs`: a finite number of milliseconds from 1 to 600000; fractions round up.
