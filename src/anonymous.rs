@@ -15,8 +15,9 @@ use crate::base_url::BaseUrl;
 use crate::context::SessionContext;
 use crate::error::{Operation, OptInError};
 use crate::model::CustomerToken;
-use crate::request::{encode_component, ApiRequest, Method, Target};
+use crate::request::{push_encoded, ApiRequest, Method, Target};
 use crate::response::{self, RawResponse, MAX_KEPT_BODY};
+use crate::validate;
 
 /// The most a token is renewed ahead of its expiry: one minute absorbs clock
 /// drift and the time a request spends on the way.
@@ -44,7 +45,7 @@ impl AnonymousLogin {
         if client_id.len() > MAX_CLIENT_ID_LEN {
             return invalid("must be at most 256 characters");
         }
-        if !client_id.bytes().all(|b| b.is_ascii_graphic()) {
+        if !validate::is_visible_ascii(client_id) {
             return invalid("must contain only visible ASCII characters, without spaces");
         }
         Ok(AnonymousLogin {
@@ -81,13 +82,20 @@ impl AnonymousLogin {
     /// The request to `/anonymous/{action}` with the tenant, the client id and
     /// `parameters` (each value percent-encoded) in its query.
     fn request(&self, action: &str, parameters: &[(&str, &str)]) -> ApiRequest {
-        let mut path = format!(
-            "/customerlogin/auth/anonymous/{action}?tenant={}&client_id={}",
-            self.tenant,
-            encode_component(&self.client_id),
-        );
+        // Pushed piece by piece: `format!` and `extend` over arrays of `&str`
+        // each linked code of their own into the wasm.
+        let mut path = String::with_capacity(128);
+        path.push_str("/customerlogin/auth/anonymous/");
+        path.push_str(action);
+        path.push_str("?tenant=");
+        path.push_str(&self.tenant);
+        path.push_str("&client_id=");
+        push_encoded(&mut path, &self.client_id);
         for (name, value) in parameters {
-            path.extend(["&", name, "=", &encode_component(value)]);
+            path.push('&');
+            path.push_str(name);
+            path.push('=');
+            push_encoded(&mut path, value);
         }
         ApiRequest {
             operation: Operation::AnonymousLogin,

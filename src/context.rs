@@ -23,6 +23,7 @@
 use tsify::Tsify;
 
 use crate::error::OptInError;
+use crate::validate;
 
 /// Longest accepted `siteCode`. The spec sets no limit; this bounds the URL.
 pub const MAX_SITE_CODE_LEN: usize = 128;
@@ -172,10 +173,7 @@ fn check(key: Key, value: &str) -> Result<(), OptInError> {
                 "must not be empty (leave it out for the tenant's default)",
             ))
         }
-        Key::SiteCode => {
-            value.len() <= MAX_SITE_CODE_LEN
-                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
+        Key::SiteCode => value.len() <= MAX_SITE_CODE_LEN && !validate::has_space_or_control(value),
         Key::Currency => is_code(value, 3),
         Key::Language => is_language(value),
         Key::TargetLocation => is_code(value, 2),
@@ -198,7 +196,7 @@ fn check(key: Key, value: &str) -> Result<(), OptInError> {
 
 /// `len` ASCII capital letters.
 fn is_code(value: &str, len: usize) -> bool {
-    value.len() == len && value.bytes().all(|b| b.is_ascii_uppercase())
+    value.len() == len && validate::all_bytes(value.as_bytes(), |b| b.is_ascii_uppercase())
 }
 
 /// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.

@@ -13,6 +13,7 @@ use serde::Serialize;
 use tsify::Tsify;
 
 use crate::model::{ErrorDetail, ErrorMessage, Fault};
+use crate::validate;
 
 /// Which Emporix call an error belongs to; it changes what the caller should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +29,13 @@ pub enum Operation {
 }
 
 /// The stable, machine-readable kind of an `OptInError`.
+// (A plain comment: `///` lines become the TSDoc of the .d.ts.) Serialized
+// through `ErrorCode::as_str` (`serde(into)`): one string lookup instead of the
+// derive's per-variant `serialize_unit_variant` calls, 507 bytes of wasm with
+// serde-wasm-bindgen. `rename_all` still names the TypeScript union's members;
+// a test keeps the two in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", into = "&'static str")]
 pub enum ErrorCode {
     /// An option was missing or malformed; no request was sent. `field` names it.
     InvalidInput,
@@ -51,6 +57,30 @@ pub enum ErrorCode {
     Timeout,
     /// The caller's `signal` aborted the call.
     Aborted,
+}
+
+impl ErrorCode {
+    /// The code as JavaScript sees it, e.g. `"invalid_input"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::UnexpectedStatus => "unexpected_status",
+            ErrorCode::InvalidResponse => "invalid_response",
+            ErrorCode::Network => "network",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Aborted => "aborted",
+        }
+    }
+}
+
+impl From<ErrorCode> for &'static str {
+    fn from(code: ErrorCode) -> &'static str {
+        code.as_str()
+    }
 }
 
 /// Why an option was rejected before any request was sent. Static text only,
@@ -121,14 +151,19 @@ pub enum OptInError {
     Aborted,
 }
 
-/// Written piece by piece straight into the formatter, with no intermediate
-/// `String` for the conditional parts: it keeps the wasm binary smaller than
-/// `thiserror` and `format!` did (see `bench/SIZE.md`).
+/// Written piece by piece with `Formatter::write_str`, integers through
+/// `validate::push_decimal`: no `write!` with arguments, so `core::fmt`'s argument machinery
+/// (`fmt::write`, padding, integer `Display`) is not linked for messages
+/// (measured in the commit that made it so; `bench/SIZE.md` has the history).
 impl fmt::Display for OptInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OptInError::InvalidInput { field, problem } => {
-                write!(f, "Invalid option `{field}`: {problem}.")
+                f.write_str("Invalid option `")?;
+                f.write_str(field)?;
+                f.write_str("`: ")?;
+                f.write_str(problem)?;
+                f.write_str(".")
             }
             OptInError::BadRequest {
                 operation: Operation::ConfirmOptIn,
@@ -157,7 +192,8 @@ impl fmt::Display for OptInError {
             OptInError::Unauthorized { fault } => {
                 f.write_str("Emporix rejected the anonymous access token (HTTP 401")?;
                 if let Some(code) = fault.errorcode.as_deref().filter(|c| is_error_code(c)) {
-                    write!(f, ": {code}")?;
+                    f.write_str(": ")?;
+                    f.write_str(code)?;
                 }
                 f.write_str("). Request a new anonymous token and try again.")
             }
@@ -169,26 +205,35 @@ impl fmt::Display for OptInError {
                 status,
                 retry_after,
             } => {
-                write!(f, "Emporix had a server error (HTTP {status}). ")?;
+                f.write_str("Emporix had a server error (HTTP ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str("). ")?;
                 retry_hint(f, *retry_after)
             }
-            OptInError::UnexpectedStatus { status, .. } => write!(
-                f,
-                "Emporix answered with unexpected HTTP status {status}. Check `baseUrl` points at the Emporix API."
-            ),
-            OptInError::InvalidResponse { status, problem } => write!(
-                f,
-                "Emporix answered HTTP {status} but {problem}. Check `baseUrl` points at the Emporix API."
-            ),
-            OptInError::Network { origin } => write!(
-                f,
-                "Could not reach {origin} (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again."
-            ),
+            OptInError::UnexpectedStatus { status, .. } => {
+                f.write_str("Emporix answered with unexpected HTTP status ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str(". Check `baseUrl` points at the Emporix API.")
+            }
+            OptInError::InvalidResponse { status, problem } => {
+                f.write_str("Emporix answered HTTP ")?;
+                write_number(f, u32::from(*status))?;
+                f.write_str(" but ")?;
+                f.write_str(problem)?;
+                f.write_str(". Check `baseUrl` points at the Emporix API.")
+            }
+            OptInError::Network { origin } => {
+                f.write_str("Could not reach ")?;
+                f.write_str(origin)?;
+                f.write_str(" (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again.")
+            }
             OptInError::Timeout {
                 operation,
                 timeout_ms,
             } => {
-                write!(f, "No answer from Emporix within {timeout_ms} ms. ")?;
+                f.write_str("No answer from Emporix within ")?;
+                write_number(f, *timeout_ms)?;
+                f.write_str(" ms. ")?;
                 f.write_str(match operation {
                     // The token may have been spent by a request whose answer
                     // never came, so a blind retry can only report "already used".
@@ -212,10 +257,21 @@ impl fmt::Display for OptInError {
 
 impl std::error::Error for OptInError {}
 
+/// `value` in decimal, without `core::fmt`'s integer formatting.
+fn write_number(f: &mut fmt::Formatter<'_>, value: u32) -> fmt::Result {
+    let mut digits = String::new();
+    validate::push_decimal(&mut digits, value);
+    f.write_str(&digits)
+}
+
 /// ` (token_expired)`, when the body's `type` is safe to show.
 fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Result {
     match body.error_type.as_deref().filter(|t| is_error_type(t)) {
-        Some(error_type) => write!(f, " ({error_type})"),
+        Some(error_type) => {
+            f.write_str(" (")?;
+            f.write_str(error_type)?;
+            f.write_str(")")
+        }
         None => Ok(()),
     }
 }
@@ -223,21 +279,26 @@ fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Re
 /// Server-provided `type`s go into messages only when they look like the
 /// spec's lowercase identifiers, so no echoed input can ride along.
 fn is_error_type(value: &str) -> bool {
-    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    (1..=64).contains(&value.len())
+        && validate::all_bytes(value.as_bytes(), |b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// Likewise for the gateway's dotted `errorcode`s, e.g. `oauth.v2.InvalidAccessToken`.
 fn is_error_code(value: &str) -> bool {
     value.len() <= 100
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        && validate::all_bytes(value.as_bytes(), |b| {
+            b.is_ascii_alphanumeric() || b == b'.' || b == b'_'
+        })
 }
 
 fn retry_hint(f: &mut fmt::Formatter<'_>, retry_after: Option<u32>) -> fmt::Result {
     match retry_after {
         Some(1) => f.write_str("Try again in 1 second."),
-        Some(seconds) => write!(f, "Try again in {seconds} seconds."),
+        Some(seconds) => {
+            f.write_str("Try again in ")?;
+            write_number(f, seconds)?;
+            f.write_str(" seconds.")
+        }
         None => f.write_str("Try again later."),
     }
 }
@@ -373,6 +434,29 @@ mod tests {
         assert_eq!(json, "\"unexpected_status\"");
         let json = serde_json::to_string(&ErrorCode::InvalidInput).unwrap();
         assert_eq!(json, "\"invalid_input\"");
+    }
+
+    #[test]
+    fn codes_serialize_as_the_typescript_union_names_them() {
+        let codes = [
+            ErrorCode::InvalidInput,
+            ErrorCode::BadRequest,
+            ErrorCode::Unauthorized,
+            ErrorCode::RateLimited,
+            ErrorCode::ServerError,
+            ErrorCode::UnexpectedStatus,
+            ErrorCode::InvalidResponse,
+            ErrorCode::Network,
+            ErrorCode::Timeout,
+            ErrorCode::Aborted,
+        ];
+        let union = <ErrorCode as Tsify>::DECL;
+        let names: Vec<String> = codes
+            .iter()
+            .map(|code| serde_json::to_string(code).unwrap())
+            .collect();
+        let declaration = format!("\nexport type ErrorCode = {};", names.join(" | "));
+        assert!(union.ends_with(&declaration), "{union}");
     }
 
     #[test]

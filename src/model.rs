@@ -8,10 +8,11 @@
 //! opt-in token is spent, so an optional field of an unexpected type is
 //! dropped rather than failing the whole activation.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tsify::Tsify;
 
 use crate::json::Json;
+use crate::validate;
 
 /// The new customer's session, returned by `confirmOptIn`.
 ///
@@ -22,7 +23,7 @@ pub struct CustomerToken {
     /// The customer's access token: send it as `Authorization: Bearer …` to customer endpoints.
     pub access_token: String,
     /// Lifetime of `access_token` in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "seconds")]
     #[tsify(optional)]
     pub expires_in: Option<i64>,
     /// Token to obtain a new `access_token` when it expires.
@@ -30,7 +31,7 @@ pub struct CustomerToken {
     #[tsify(optional)]
     pub refresh_token: Option<String>,
     /// Lifetime of `refresh_token` in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "seconds")]
     #[tsify(optional)]
     pub refresh_token_expires_in: Option<i64>,
     /// Token type, normally `"Bearer"`.
@@ -50,6 +51,22 @@ pub struct CustomerToken {
     #[serde(rename = "initialPassword", skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub initial_password: Option<bool>,
+}
+
+/// A lifetime as a JavaScript number. The spec types lifetimes as int32, so
+/// they are serialized as one when they fit and as an `f64` otherwise, which
+/// is exact: [`integer`] keeps them within ±(2^53 − 1). Never through
+/// `serialize_i64`: serde-wasm-bindgen's out-of-range error there formats the
+/// number, which linked core's integer formatting into the wasm (about 870
+/// bytes) for values the decoder never lets through.
+fn seconds<S: Serializer>(value: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match *value {
+        Some(seconds) => match i32::try_from(seconds) {
+            Ok(int32) => serializer.serialize_i32(int32),
+            Err(_) => serializer.serialize_f64(seconds as f64),
+        },
+        None => serializer.serialize_none(),
+    }
 }
 
 /// One cause in an Emporix `ErrorMessage`.
@@ -151,18 +168,22 @@ impl ErrorMessage {
             return ErrorMessage::default();
         };
         let details = match body.get("details") {
-            Some(Json::Array(items)) => Some(
-                items
-                    .iter()
-                    .filter(|item| item.is_object())
-                    .map(|item| ErrorDetail {
-                        field: string(item.get("field")),
-                        error_type: string(item.get("type")),
-                        message: string(item.get("message")),
-                        more_info: string(item.get("moreInfo")),
-                    })
-                    .collect(),
-            ),
+            Some(Json::Array(items)) => {
+                // A loop rather than `filter`/`map`/`collect`, whose
+                // specialised collection code cost the wasm about 300 bytes.
+                let mut details = Vec::new();
+                for item in items {
+                    if item.is_object() {
+                        details.push(ErrorDetail {
+                            field: string(item.get("field")),
+                            error_type: string(item.get("type")),
+                            message: string(item.get("message")),
+                            more_info: string(item.get("moreInfo")),
+                        });
+                    }
+                }
+                Some(details)
+            }
             _ => None,
         };
         ErrorMessage {
@@ -209,7 +230,19 @@ fn integer(value: Option<&Json>) -> Option<i64> {
         Json::Number(n) => {
             (n.is_finite() && n.fract() == 0.0 && n.abs() <= MAX_SAFE as f64).then_some(*n as i64)
         }
-        Json::String(s) => s.trim().parse::<i64>().ok().filter(|n| n.abs() <= MAX_SAFE),
+        // What `str::parse::<i64>` accepts (an optional sign, then digits),
+        // read by the core's one digit parser rather than another instance of
+        // core's generic one.
+        Json::String(s) => {
+            let text = s.trim().as_bytes();
+            let (negative, digits) = match text.split_first() {
+                Some((b'-', digits)) => (true, digits),
+                Some((b'+', digits)) => (false, digits),
+                _ => (false, text),
+            };
+            let magnitude = validate::decimal(digits).filter(|&n| n <= MAX_SAFE as u64)? as i64;
+            Some(if negative { -magnitude } else { magnitude })
+        }
         _ => None,
     }
 }
@@ -297,6 +330,27 @@ mod tests {
             CustomerToken::decode(&json(r#"{"access_token":"at","initialPassword":"TRUE"}"#))
                 .unwrap();
         assert_eq!(token.initial_password, Some(true));
+        // What `str::parse::<i64>` reads: an optional sign, then digits.
+        for (text, seconds) in [
+            ("+5", Some(5)),
+            ("-5", Some(-5)),
+            ("-0", Some(0)),
+            ("007", Some(7)),
+            ("9007199254740991", Some(9_007_199_254_740_991)),
+            ("-9007199254740991", Some(-9_007_199_254_740_991)),
+            ("9007199254740992", None),
+            ("-9223372036854775808", None),
+            ("99999999999999999999999", None),
+            ("+", None),
+            ("-", None),
+            ("+-5", None),
+            ("5 5", None),
+            ("1e3", None),
+        ] {
+            let body = json(&format!(r#"{{"access_token":"at","expires_in":"{text}"}}"#));
+            let token = CustomerToken::decode(&body).unwrap();
+            assert_eq!(token.expires_in, seconds, "{text}");
+        }
     }
 
     #[test]
@@ -357,6 +411,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&token).unwrap(),
             serde_json::json!({"access_token": "at"})
+        );
+    }
+
+    #[test]
+    fn lifetimes_serialize_as_exact_numbers() {
+        let token = CustomerToken::decode(&json(
+            r#"{"access_token":"at","expires_in":3599,"refresh_token_expires_in":"-9007199254740991"}"#,
+        ))
+        .unwrap();
+        let value = serde_json::to_value(&token).unwrap();
+        assert_eq!(value["expires_in"].as_i64(), Some(3599));
+        assert_eq!(
+            value["refresh_token_expires_in"].as_f64(),
+            Some(-9_007_199_254_740_991.0)
         );
     }
 

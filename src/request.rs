@@ -69,20 +69,30 @@ impl Target {
     /// `GET /customer/{tenant}/signup/optin/{token}`.
     pub fn confirm_opt_in(&self, token: &str) -> Result<ApiRequest, OptInError> {
         let token = validate::optin_token(token)?;
-        let path = format!(
-            "/customer/{}/signup/optin/{}",
-            self.tenant,
-            utf8_percent_encode(token, PATH_SEGMENT)
-        );
+        let mut path = self.signup_path("optin/");
+        push_encoded(&mut path, token);
         Ok(self.request(Operation::ConfirmOptIn, Method::Get, &path, None))
     }
 
     /// `POST /customer/{tenant}/signup/optin/refresh_token` with `{"email": …}`.
     pub fn resend_activation(&self, email: &str) -> Result<ApiRequest, OptInError> {
         let email = validate::email(email)?;
-        let path = format!("/customer/{}/signup/optin/refresh_token", self.tenant);
-        let body = format!("{{\"email\":{}}}", json_string(email));
+        let path = self.signup_path("optin/refresh_token");
+        let mut body = String::with_capacity(email.len() + 12);
+        body.push_str("{\"email\":");
+        push_json_string(&mut body, email);
+        body.push('}');
         Ok(self.request(Operation::ResendActivation, Method::Post, &path, Some(body)))
+    }
+
+    /// `/customer/{tenant}/signup/` followed by `rest`.
+    fn signup_path(&self, rest: &str) -> String {
+        let mut path = String::with_capacity(self.tenant.len() + rest.len() + 64);
+        path.push_str("/customer/");
+        path.push_str(&self.tenant);
+        path.push_str("/signup/");
+        path.push_str(rest);
+        path
     }
 
     fn request(
@@ -105,12 +115,29 @@ impl Target {
 /// `value` percent-encoded as a path segment or query parameter value: only
 /// RFC 3986 unreserved characters stay as they are.
 pub fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+    let mut encoded = String::with_capacity(value.len());
+    push_encoded(&mut encoded, value);
+    encoded
+}
+
+/// Appends `value` percent-encoded like [`encode_component`]. The encoder's
+/// pieces are pushed one by one rather than through its `Display`, which
+/// would link `core::fmt`'s argument machinery into the wasm.
+pub(crate) fn push_encoded(out: &mut String, value: &str) {
+    for piece in utf8_percent_encode(value, PATH_SEGMENT) {
+        out.push_str(piece);
+    }
 }
 
 /// `value` as a JSON string literal.
 pub fn json_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
+    push_json_string(&mut out, value);
+    out
+}
+
+/// Appends `value` as a JSON string literal.
+fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     for c in value.chars() {
         match c {
@@ -120,13 +147,18 @@ pub fn json_string(value: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
+                // `\u` and four lowercase hex digits, written by hand rather
+                // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(HEX[(c as usize >> shift) & 0xf]));
+                }
             }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 #[cfg(test)]

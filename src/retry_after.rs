@@ -1,18 +1,16 @@
 //! Parsing the `Retry-After` header (RFC 9110 §10.2.3): delta-seconds or an
 //! HTTP-date in the IMF-fixdate form that servers must send.
 
+use crate::validate;
+
 /// Seconds to wait, given the header value and the current Unix time in
 /// seconds. `None` for values that are neither form. Dates in the past give 0;
 /// huge values saturate at one day, so a broken server cannot stall a page.
 pub fn parse(value: &str, now_unix_secs: f64) -> Option<u32> {
     const MAX: u32 = 86_400;
     let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(
-            value
-                .parse::<u64>()
-                .map_or(MAX, |s| s.min(u64::from(MAX)) as u32),
-        );
+    if let Some(seconds) = validate::decimal(value.as_bytes()) {
+        return Some(seconds.min(u64::from(MAX)) as u32);
     }
     let at = parse_imf_fixdate(value)? as f64;
     let wait = (at - now_unix_secs).ceil();
@@ -38,12 +36,9 @@ fn parse_imf_fixdate(value: &str) -> Option<i64> {
     if !DAYS.contains(&&bytes[..3]) {
         return None;
     }
+    // At most 4 digits: the value always fits.
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let digits = value.get(range)?;
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| digits.parse().ok())?
+        validate::decimal(bytes.get(range)?).map(|n| n as i64)
     };
     let day = number(5..7)?;
     let month = MONTHS.iter().position(|m| *m == &bytes[8..11])? as i64 + 1;

@@ -4,7 +4,7 @@
 //! right is rejected with a message that says how to fix it, so what reaches
 //! Emporix is always what the caller passed.
 
-use crate::error::OptInError;
+use crate::error::{OptInError, Problem};
 
 /// Default for `timeoutMs`.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -15,22 +15,28 @@ pub const MAX_TOKEN_LEN: usize = 4096;
 
 /// An Emporix tenant: `^[a-z][a-z0-9]+$`, 3–16 characters.
 pub fn tenant(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("tenant", problem));
+    accept("tenant", value, tenant_rules(value))
+}
+
+fn tenant_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if !(3..=16).contains(&value.len()) {
-        return invalid("must be 3 to 16 characters long");
+        return Err("must be 3 to 16 characters long");
     }
-    if value.bytes().any(|b| b.is_ascii_uppercase()) {
-        return invalid("must be lowercase (Emporix tenant names are lowercase)");
+    if any_byte(value.as_bytes(), |b| b.is_ascii_uppercase()) {
+        return Err("must be lowercase (Emporix tenant names are lowercase)");
     }
-    let mut bytes = value.bytes();
-    let starts_with_letter = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
-    if !starts_with_letter || !bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-        return invalid("must start with a letter and contain only a-z and 0-9");
+    let starts_with_letter = value.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+    if !starts_with_letter
+        || !all_bytes(value.as_bytes(), |b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit()
+        })
+    {
+        return Err("must start with a letter and contain only a-z and 0-9");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The opt-in token from the activation link.
@@ -39,72 +45,112 @@ pub fn tenant(value: &str) -> Result<&str, OptInError> {
 /// segment; `.` and `..` are refused because URL parsers collapse them (even
 /// when percent-encoded), which would change the path.
 pub fn optin_token(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("token", problem));
-    if value.trim().is_empty() {
-        return invalid("must not be empty or only whitespace");
+    accept("token", value, optin_token_rules(value))
+}
+
+fn optin_token_rules(value: &str) -> Result<(), Problem> {
+    // Empty, or whitespace only.
+    if !any_char(value, |c| !c.is_whitespace()) {
+        return Err("must not be empty or only whitespace");
     }
     if value.len() > MAX_TOKEN_LEN {
-        return invalid("is too long to be an activation token (over 4096 characters)");
+        return Err("is too long to be an activation token (over 4096 characters)");
     }
-    if value.chars().any(char::is_control) {
-        return invalid("must not contain control characters");
+    if any_char(value, char::is_control) {
+        return Err("must not contain control characters");
     }
     if value == "." || value == ".." {
-        return invalid("cannot be \".\" or \"..\"");
+        return Err("cannot be \".\" or \"..\"");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// An email address, checked for shape only: `local@domain`, no whitespace or
 /// control characters, at most 254 characters. Emporix does the rest.
 pub fn email(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("email", problem));
+    accept("email", value, email_rules(value))
+}
+
+fn email_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if value.len() > 254 {
-        return invalid("must be at most 254 characters");
+        return Err("must be at most 254 characters");
     }
-    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return invalid("must not contain spaces or control characters (trim the input first)");
+    if has_space_or_control(value) {
+        return Err("must not contain spaces or control characters (trim the input first)");
     }
-    let Some((local, domain)) = value.split_once('@').filter(|(_, d)| !d.contains('@')) else {
-        return invalid("must be an email address like name@example.com, with one @");
-    };
+    let bytes = value.as_bytes();
+    let (mut at, mut ats) = (0, 0);
+    for (i, &byte) in bytes.iter().enumerate() {
+        if byte == b'@' {
+            (at, ats) = (i, ats + 1);
+        }
+    }
+    if ats != 1 {
+        return Err("must be an email address like name@example.com, with one @");
+    }
+    let (local, domain) = (
+        bytes.get(..at).unwrap_or_default(),
+        bytes.get(at + 1..).unwrap_or_default(),
+    );
     if local.is_empty() || local.len() > 64 {
-        return invalid("must have 1 to 64 characters before the @");
+        return Err("must have 1 to 64 characters before the @");
     }
     if domain.is_empty()
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || crate::base_url::has_double_dot(domain)
-        || domain.contains(['@', '[', ']', '(', ')', ',', ';', ':', '<', '>', '"', '\\'])
+        || domain.first() == Some(&b'.')
+        || domain.last() == Some(&b'.')
+        || has_double_dot(domain)
+        || any_byte(domain, |b| {
+            matches!(
+                b,
+                b'[' | b']' | b'(' | b')' | b',' | b';' | b':' | b'<' | b'>' | b'"' | b'\\'
+            )
+        })
     {
-        return invalid("must have a valid domain after the @");
+        return Err("must have a valid domain after the @");
     }
-    Ok(value)
+    Ok(())
 }
 
 /// The anonymous access token, which goes into the `Authorization` header:
 /// visible ASCII only (the header would be refused otherwise), at most 8 KiB.
 pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
-    let invalid = |problem| Err(OptInError::invalid("anonymousToken", problem));
+    accept("anonymousToken", value, anonymous_token_rules(value))
+}
+
+fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        return invalid("must not be empty");
+        return Err("must not be empty");
     }
     if value.len() > 8192 {
-        return invalid("must be at most 8192 characters");
+        return Err("must be at most 8192 characters");
     }
     if value
+        .as_bytes()
         .get(..7)
-        .is_some_and(|head| head.eq_ignore_ascii_case("bearer "))
+        .is_some_and(|head| head.eq_ignore_ascii_case(b"bearer "))
     {
-        return invalid("must be the token alone, without the \"Bearer \" prefix");
+        return Err("must be the token alone, without the \"Bearer \" prefix");
     }
-    if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return invalid("must contain only visible ASCII characters, without spaces");
+    if !is_visible_ascii(value) {
+        return Err("must contain only visible ASCII characters, without spaces");
     }
-    Ok(value)
+    Ok(())
+}
+
+/// `value` if its rules found no problem, else the `invalid_input` error for
+/// `field`. The rules return only the problem, so each of their many early
+/// returns writes a `&'static str` rather than a whole `OptInError`.
+fn accept<'a>(
+    field: &'static str,
+    value: &'a str,
+    rules: Result<(), Problem>,
+) -> Result<&'a str, OptInError> {
+    rules
+        .map(|()| value)
+        .map_err(|problem| OptInError::invalid(field, problem))
 }
 
 /// `timeoutMs`: a finite number of milliseconds from 1 to 600000; fractions round up.
@@ -119,6 +165,115 @@ pub fn timeout_ms(value: Option<f64>) -> Result<u32, OptInError> {
         ));
     }
     Ok(value.ceil() as u32)
+}
+
+// Small text checks shared by the core's parsers (`base_url`, `context`,
+// `anonymous`, `retry_after`, `model`, `error`): one copy of each in the wasm.
+
+/// Whether `value` has a whitespace or control character, as Unicode defines
+/// them (`char::is_whitespace`, `char::is_control`). One function for every
+/// option that refuses them, so the wasm carries one copy of the loop.
+pub(crate) fn has_space_or_control(value: &str) -> bool {
+    any_char(value, |c| c.is_whitespace() || c.is_control())
+}
+
+/// Whether `text` contains `..`, compared as bytes (`str::contains` with a
+/// string pattern would link its searcher's panic paths into the wasm).
+fn has_double_dot(text: &[u8]) -> bool {
+    let mut previous = 0;
+    for &byte in text {
+        if byte == b'.' && previous == b'.' {
+            return true;
+        }
+        previous = byte;
+    }
+    false
+}
+
+/// Whether `value` is visible ASCII only (`!` to `~`): no spaces, no control
+/// characters, nothing an HTTP header would refuse.
+pub(crate) fn is_visible_ascii(value: &str) -> bool {
+    all_bytes(value.as_bytes(), |b| b.is_ascii_graphic())
+}
+
+/// Appends `value` in decimal, the inverse of [`decimal`].
+///
+/// Hand-written for size: `Display` would link `core::fmt`'s argument and
+/// padding machinery, and `itoa` (tried) cost 358 bytes of code and a 200-byte
+/// table in the wasm for the few numbers the core writes (ports, statuses,
+/// seconds, milliseconds).
+pub(crate) fn push_decimal(out: &mut String, value: u32) {
+    // The largest power of ten not above `value` (1 for 0 to 9). Cannot
+    // overflow: it is multiplied only while `value` is at least ten times it.
+    let mut power = 1;
+    while value / power >= 10 {
+        power *= 10;
+    }
+    loop {
+        out.push(char::from(b'0' + (value / power % 10) as u8));
+        if power == 1 {
+            return;
+        }
+        power /= 10;
+    }
+}
+
+// The three loops below serve every byte- and character-class check of the
+// core. Each `bytes().all(|b| …)` with its own closure compiled to its own
+// copy of the iterator's `try_fold` in the wasm (60 to 100 bytes each, about
+// a dozen of them); a plain loop over a `fn` pointer exists once.
+
+/// Whether every byte of `bytes` is `allowed` (true when there are none).
+pub(crate) fn all_bytes(bytes: &[u8], allowed: fn(u8) -> bool) -> bool {
+    for &byte in bytes {
+        if !allowed(byte) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether some byte of `bytes` `matches`.
+pub(crate) fn any_byte(bytes: &[u8], matches: fn(u8) -> bool) -> bool {
+    for &byte in bytes {
+        if matches(byte) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether some character of `text` `matches`.
+pub(crate) fn any_char(text: &str, matches: fn(char) -> bool) -> bool {
+    for c in text.chars() {
+        if matches(c) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The value of a non-empty run of ASCII digits, saturating at `u64::MAX`;
+/// `None` when `digits` is empty or holds anything else (a sign, a space).
+///
+/// Hand-written instead of `str::parse`: the core parsed `u8`, `u16`, `u64`
+/// and `i64`, and each was its own copy of core's generic integer parser in
+/// the wasm (`parse::<i64>` alone was 563 bytes). Callers that accept a sign
+/// or bound the value do so themselves, visibly.
+pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value = value
+            .saturating_mul(10)
+            .saturating_add(u64::from(byte - b'0'));
+    }
+    Some(value)
 }
 
 #[cfg(test)]
@@ -136,6 +291,21 @@ pub(crate) mod tests {
                 problem.to_owned()
             }
             other => panic!("expected invalid {expected_field}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn decimals_are_read_and_written_exactly() {
+        for value in [0, 7, 9, 10, 99, 100, 443, 65_535, 1_000_000_000, u32::MAX] {
+            let mut text = String::from("x");
+            push_decimal(&mut text, value);
+            assert_eq!(text, format!("x{value}"));
+            assert_eq!(decimal(&text.as_bytes()[1..]), Some(u64::from(value)));
+        }
+        assert_eq!(decimal(b"007"), Some(7));
+        assert_eq!(decimal(b"99999999999999999999999"), Some(u64::MAX));
+        for not_digits in [&b""[..], b"+1", b"-1", b" 1", b"1 ", b"1.5", b"\xd9\xa1"] {
+            assert_eq!(decimal(not_digits), None, "{not_digits:?}");
         }
     }
 
