@@ -10,7 +10,8 @@ use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+
+use super::driver::map;
 
 use crate::error::OptInError;
 use crate::json::{Json, MAX_DEPTH};
@@ -95,23 +96,15 @@ impl Fields {
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_namespace = JSON, js_name = parse)]
     static JSON_PARSE: Function;
-    // `Promise` once more, to hand `then` a plain function rather than a closure.
-    #[wasm_bindgen(js_name = Promise)]
-    type PlainPromise;
-    #[wasm_bindgen(static_method_of = PlainPromise)]
-    fn resolve(value: &JsValue) -> PlainPromise;
-    #[wasm_bindgen(method)]
-    fn then(this: &PlainPromise, on_fulfilled: &Function) -> Promise;
 }
 
-/// `text` parsed as JSON without copying it into wasm memory; `None` when it
-/// is not JSON, or nests deeper than [`MAX_DEPTH`].
-pub(crate) async fn parse_json(text: &JsString) -> Option<Json> {
-    // `JSON.parse` runs as a promise callback, so a malformed body rejects
-    // rather than throws: wasm-bindgen 0.2.130 leaks an externref table slot
-    // each time a `catch` import that returns a value throws.
-    let parsed = JSON_PARSE.with(|parse| PlainPromise::resolve(text).then(parse));
-    json(&JsFuture::from(parsed).await.ok()?)
+/// `JSON.parse(text)` as a promise, without copying `text` into wasm memory:
+/// it fulfils with the parsed value and rejects when `text` is not JSON.
+/// A promise reaction rather than a call, so a malformed body rejects rather
+/// than throws: wasm-bindgen 0.2.130 leaks an externref table slot each time
+/// a `catch` import that returns a value throws.
+pub(crate) fn parse_json(text: &JsString) -> Promise {
+    JSON_PARSE.with(|parse| map(&Promise::resolve(text.unchecked_ref::<JsValue>()), parse))
 }
 
 /// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
@@ -205,10 +198,16 @@ mod tests {
         assert!(walked(&at_limit).is_some() && walked(&too_deep).is_none());
     }
 
+    /// What the driver gets from [`parse_json`]: the walked value, or `None`.
+    async fn parsed(text: &str) -> Option<Json> {
+        let parsed = wasm_bindgen_futures::JsFuture::from(parse_json(&JsString::from(text)));
+        json(&parsed.await.ok()?)
+    }
+
     #[wasm_bindgen_test]
     async fn parses_text_and_leaks_nothing_on_malformed_bodies() {
-        let parsed = parse_json(&JsString::from(r#"{"a":[1,"x"]}"#)).await;
-        assert_eq!(parsed, serde_json::from_str(r#"{"a":[1,"x"]}"#).ok());
+        let object = parsed(r#"{"a":[1,"x"]}"#).await;
+        assert_eq!(object, serde_json::from_str(r#"{"a":[1,"x"]}"#).ok());
         let live = wasm_bindgen::externref_heap_live_count();
         for body in [
             "<html>Oops</html>",
@@ -217,7 +216,7 @@ mod tests {
             "",
         ] {
             for _ in 0..10 {
-                assert_eq!(parse_json(&JsString::from(body)).await, None, "{body}");
+                assert_eq!(parsed(body).await, None, "{body}");
             }
         }
         assert_eq!(wasm_bindgen::externref_heap_live_count(), live);
