@@ -35,7 +35,9 @@ use web_sys::{AbortController, AbortSignal, Response};
 use super::api::customer_token_to_js;
 use super::error::to_js_error;
 use super::{fetch, value};
-use crate::engine::{Answer, CallId, ClientId, Failed, Hub, Output, ProviderAnswer, SendId};
+use crate::engine::{
+    Answer, CallId, Caller, ClientId, Failed, Hub, Output, ProviderAnswer, SendId,
+};
 use crate::error::OptInError;
 use crate::json::Json;
 use crate::request::ApiRequest;
@@ -195,9 +197,29 @@ pub(crate) fn with_hub<T>(input: impl FnOnce(&mut Hub, f64) -> T) -> T {
     state(|state| input(&mut state.hub, now))
 }
 
+/// Starts `confirmOptIn(argument)` (`resendActivation(argument)` with
+/// `resend`) for `caller`: the promise of its result.
+pub(crate) fn call(
+    caller: Caller,
+    argument: &str,
+    resend: bool,
+    timeout_ms: Option<f64>,
+    signal: Option<AbortSignal>,
+) -> Promise {
+    let aborted = signal.as_ref().is_some_and(AbortSignal::aborted);
+    let started = with_hub(|hub, now| {
+        if resend {
+            hub.resend(caller, argument, timeout_ms, aborted, now)
+        } else {
+            hub.confirm(caller, argument, timeout_ms, aborted, now)
+        }
+    });
+    promise(started, signal)
+}
+
 /// The promise of a call the hub has taken (`Ok`) or refused (`Err`: the
 /// options were invalid), settled when the hub says so. `signal` aborts it.
-pub(crate) fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
+fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
     let mut handles = None;
     let promise = Promise::new(&mut |resolve, reject| handles = Some((resolve, reject)));
     if let Some((resolve, reject)) = handles {

@@ -16,30 +16,49 @@ use super::driver::map;
 use crate::error::OptInError;
 use crate::json::{Json, MAX_DEPTH};
 
-/// A JavaScript object whose properties are read as options.
-pub(crate) struct Fields(js_sys::Object);
+/// `undefined` or `null`: an option left out (`value == null` in JavaScript).
+pub(crate) fn absent(value: &JsValue) -> bool {
+    value.loose_eq(&JsValue::NULL)
+}
 
-impl Fields {
+/// The property `name` of `object`; `undefined` and `null` read as absent. A
+/// throwing getter or proxy is reported, with `name` as the field, not
+/// propagated.
+pub(crate) fn property(
+    object: &JsValue,
+    name: &'static str,
+) -> Result<Option<JsValue>, OptInError> {
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
+    Ok((!absent(&value)).then_some(value))
+}
+
+/// Whether `value` is an object but not an array, as options must be.
+pub(crate) fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value)
+}
+
+/// A JavaScript object whose properties are read as options.
+pub(crate) struct Fields<'a>(&'a JsValue);
+
+impl<'a> Fields<'a> {
     /// `value` as an options object; `field` names it in the error otherwise.
-    pub(crate) fn new(value: &JsValue, field: &'static str) -> Result<Fields, OptInError> {
-        if value.is_undefined() || value.is_null() {
+    pub(crate) fn new(value: &'a JsValue, field: &'static str) -> Result<Fields<'a>, OptInError> {
+        if absent(value) {
             return Err(OptInError::invalid(
                 field,
                 "is required: pass an options object",
             ));
         }
-        if !value.is_object() || js_sys::Array::is_array(value) {
+        if !is_plain_object(value) {
             return Err(OptInError::invalid(field, "must be a plain object"));
         }
-        Ok(Fields(value.clone().unchecked_into()))
+        Ok(Fields(value))
     }
 
-    /// The property `name`; `undefined` and `null` read as absent. A throwing
-    /// getter or proxy is reported, not propagated.
-    fn get(&self, name: &'static str) -> Result<Option<JsValue>, OptInError> {
-        let value = Reflect::get(&self.0, &JsValue::from_str(name))
-            .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
-        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+    /// The property `name`, see [`property`].
+    pub(crate) fn get(&self, name: &'static str) -> Result<Option<JsValue>, OptInError> {
+        property(self.0, name)
     }
 
     /// An optional string property.
@@ -80,10 +99,10 @@ impl Fields {
             return Ok(None);
         };
         let looks_like_signal = value.is_object()
-            && Reflect::get(&value, &JsValue::from_str("aborted"))
-                .is_ok_and(|aborted| aborted.as_bool().is_some())
-            && Reflect::get(&value, &JsValue::from_str("addEventListener"))
-                .is_ok_and(|listen| listen.is_function());
+            && property(&value, "aborted")
+                .is_ok_and(|aborted| aborted.is_some_and(|a| a.as_bool().is_some()))
+            && property(&value, "addEventListener")
+                .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()));
         if looks_like_signal {
             Ok(Some(value.unchecked_into()))
         } else {
