@@ -35,7 +35,7 @@ pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
 fn call(options: &JsValue, field: &'static str, resend: bool) -> Promise {
     let (options, argument) = match ClientOptions::read_with(options, field) {
         Ok(read) => read,
-        Err(error) => return driver::rejected(&error),
+        Err(error) => return driver::rejected(error),
     };
     let caller = Caller::Token {
         tenant: &options.tenant,

@@ -226,7 +226,7 @@ impl OptInClientCore {
             CallOptions::read(options).and_then(|options| Ok((string(argument, field)?, options)));
         let (argument, options) = match read {
             Ok(read) => read,
-            Err(error) => return driver::rejected(&error),
+            Err(error) => return driver::rejected(error),
         };
         let caller = Caller::Client(self.client);
         driver::call(

@@ -60,10 +60,8 @@ extern "C" {
     fn bind(this: &Bindable, this_arg: &JsValue, tag: f64) -> Function;
     #[wasm_bindgen(js_name = Promise)]
     type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then(this: &Thenable, on_fulfilled: &Function, on_rejected: &Function);
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_promise(this: &Thenable, on_fulfilled: &Function) -> Promise;
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, on_fulfilled: &Function, on_rejected: Option<&Function>) -> Promise;
 }
 
 // What a call of `on_event` reports: the low four bits of its bound tag (the
@@ -172,14 +170,18 @@ fn bind(on_event: &Closure<dyn Fn(f64, JsValue)>, kind: u64, send: u64) -> Funct
 
 /// `promise.then(on_fulfilled, on_rejected)`, for reactions that do not throw.
 fn react(promise: &Promise, on_fulfilled: &Function, on_rejected: &Function) {
-    promise
-        .unchecked_ref::<Thenable>()
-        .then(on_fulfilled, on_rejected);
+    let _ = map(promise, on_fulfilled, Some(on_rejected));
 }
 
-/// `promise.then(map)`: the promise of `map`'s result.
-pub(super) fn map(promise: &Promise, map: &Function) -> Promise {
-    promise.unchecked_ref::<Thenable>().then_promise(map)
+/// `promise.then(on_fulfilled, on_rejected)`: the promise of their result.
+pub(super) fn map(
+    promise: &Promise,
+    on_fulfilled: &Function,
+    on_rejected: Option<&Function>,
+) -> Promise {
+    promise
+        .unchecked_ref::<Thenable>()
+        .then(on_fulfilled, on_rejected)
 }
 
 /// Runs `f` on the driver's state. JavaScript must not run inside `f`.
@@ -252,8 +254,8 @@ fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> 
 }
 
 /// A rejected promise, for arguments refused before the hub is asked.
-pub(crate) fn rejected(error: &OptInError) -> Promise {
-    Promise::reject(&to_js_error(error))
+pub(crate) fn rejected(error: OptInError) -> Promise {
+    promise(Err(error), None)
 }
 
 /// Keeps `client`'s token provider for the hub's `AskProvider`.
@@ -417,7 +419,7 @@ fn fetch_fulfilled(send: SendId, value: JsValue) {
                 return answered(send, None);
             };
             let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
-            let empty = text.length() == 0;
+            let empty = kept.is_empty();
             state(|state| {
                 if let Some(fetch) = state.fetches.iter_mut().find(|f| f.send == send) {
                     fetch.text = kept;

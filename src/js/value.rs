@@ -123,7 +123,13 @@ extern "C" {
 /// than throws: wasm-bindgen 0.2.130 leaks an externref table slot each time
 /// a `catch` import that returns a value throws.
 pub(crate) fn parse_json(text: &JsString) -> Promise {
-    JSON_PARSE.with(|parse| map(&Promise::resolve(text.unchecked_ref::<JsValue>()), parse))
+    JSON_PARSE.with(|parse| {
+        map(
+            &Promise::resolve(text.unchecked_ref::<JsValue>()),
+            parse,
+            None,
+        )
+    })
 }
 
 /// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
@@ -150,7 +156,8 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     }
     if Array::is_array(value) {
         let items: &Array = value.unchecked_ref();
-        let items = items.iter().map(|item| json_at(&item, depth + 1));
+        // `get` rather than `iter`, which binds a second way to index.
+        let items = (0..items.length()).map(|at| json_at(&items.get(at), depth + 1));
         return items.collect::<Option<_>>().map(Json::Array);
     }
     // `JSON.parse` has already kept the last of duplicate keys.
