@@ -15,9 +15,13 @@
 //! that does either. So `fetch` is called here through a `catch` binding and
 //! its outcome read as plain values.
 //!
-//! gloo-net's builder costs per request, beyond a hand-written
-//! `fetch(url, init)`: a `Request` built from the init and then a second one
-//! with the signal, and a `URL` parse (see `bench/SIZE.md` for its bytes).
+//! gloo-net's builder is the design card's, and costs per request: a
+//! `Request` from the URL alone (to resolve it), a `URL` parse to merge the
+//! query, then the `Request` that is sent, from the init. Measured in
+//! headless Chromium on the shared 2-core box (loaded): 32.1 µs per build
+//! against 13.2 µs for one `new Request(url, init)` with the same init, and
+//! with `fetch` stubbed (`make bench`'s client-side cost) the hand-written
+//! baseline builds no `Request` at all.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use js_sys::Promise;
