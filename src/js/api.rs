@@ -5,7 +5,6 @@
 use js_sys::Promise;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
 use super::driver;
 use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
@@ -21,38 +20,35 @@ use crate::model::CustomerToken;
 /// already used or expired (offer `resendActivation`).
 #[wasm_bindgen(js_name = confirmOptIn, unchecked_return_type = "Promise<CustomerToken>")]
 pub fn confirm_opt_in(options: Ts<ConfirmOptInOptions>) -> Promise {
-    match ConfirmOptInOptions::read(&options.js_value()) {
-        Ok(options) => call(options.client, &options.token, false),
-        Err(error) => driver::rejected(&error),
-    }
+    call(&options.js_value(), "token", false)
 }
 
 /// Asks Emporix to email a new activation link to `email`. Resolves (to
 /// `undefined`) on any 2xx; the previous link stops working.
 #[wasm_bindgen(js_name = resendActivation, unchecked_return_type = "Promise<void>")]
 pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
-    match ResendActivationOptions::read(&options.js_value()) {
-        Ok(options) => call(options.client, &options.email, true),
-        Err(error) => driver::rejected(&error),
-    }
+    call(&options.js_value(), "email", true)
 }
 
-/// One call with the caller's own anonymous token.
-fn call(options: ClientOptions, argument: &str, resend: bool) -> Promise {
-    let aborted = options.signal.as_ref().is_some_and(AbortSignal::aborted);
+/// One call with the caller's own anonymous token: `field` is the call's
+/// argument in `options`.
+fn call(options: &JsValue, field: &'static str, resend: bool) -> Promise {
+    let (options, argument) = match ClientOptions::read_with(options, field) {
+        Ok(read) => read,
+        Err(error) => return driver::rejected(error),
+    };
     let caller = Caller::Token {
         tenant: &options.tenant,
         base_url: options.base_url.as_deref(),
         anonymous_token: &options.anonymous_token,
     };
-    let started = driver::with_hub(|hub, now| {
-        if resend {
-            hub.resend(caller, argument, options.timeout_ms, aborted, now)
-        } else {
-            hub.confirm(caller, argument, options.timeout_ms, aborted, now)
-        }
-    });
-    driver::promise(started, options.signal)
+    driver::call(
+        caller,
+        &argument,
+        resend,
+        options.timeout_ms,
+        options.signal,
+    )
 }
 
 /// The plain object `confirmOptIn` resolves with: the spec's snake_case names,

@@ -20,7 +20,7 @@ use web_sys::AbortSignal;
 
 use super::driver;
 use super::error::to_js_error;
-use super::value::Fields;
+use super::value::{self, Fields};
 use crate::context::{Given, SessionContext};
 use crate::engine::{Caller, ClientConfig, ClientId, TokenSource};
 use crate::error::OptInError;
@@ -100,44 +100,37 @@ impl OptInClientConfig {
         Ok(OptInClientConfig {
             tenant: fields.string("tenant")?,
             client_id: fields.optional_string("clientId")?,
-            anonymous_token: read_anonymous_token(value)?,
+            anonymous_token: read_anonymous_token(&fields)?,
             base_url: fields.optional_string("baseUrl")?,
             timeout_ms: fields.optional_number("timeoutMs")?,
-            context: read_context(value)?,
+            context: read_context(&fields)?,
         })
     }
 }
 
 /// `config.context`: an object whose four keys [`SessionContext::read`] checks.
-fn read_context(config: &JsValue) -> Result<Option<SessionContext>, OptInError> {
+fn read_context(fields: &Fields) -> Result<Option<SessionContext>, OptInError> {
     const FIELD: &str = "context";
-    let value = js_sys::Reflect::get(config, &JsValue::from_str(FIELD))
-        .map_err(|_| OptInError::invalid(FIELD, "could not be read (its getter threw)"))?;
-    if value.is_undefined() || value.is_null() {
+    let Some(value) = fields.get(FIELD)? else {
         return Ok(None);
-    }
-    if !value.is_object() || js_sys::Array::is_array(&value) {
+    };
+    if !value::is_plain_object(&value) {
         return Err(OptInError::invalid(FIELD, "must be a plain object"));
     }
-    SessionContext::read(
-        |key| match js_sys::Reflect::get(&value, &JsValue::from_str(key.name())) {
-            Err(_) => Given::Unreadable,
-            Ok(v) if v.is_undefined() || v.is_null() => Given::Absent,
-            Ok(v) => v.as_string().map_or(Given::NotText, Given::Text),
-        },
-    )
+    SessionContext::read(|key| match value::property(&value, key.name()) {
+        Err(_) => Given::Unreadable,
+        Ok(None) => Given::Absent,
+        Ok(Some(v)) => v.as_string().map_or(Given::NotText, Given::Text),
+    })
     .map(Some)
 }
 
-/// `config.anonymousToken`: a string or a function. Read here rather than
-/// with [`Fields`], which knows no functions.
-fn read_anonymous_token(config: &JsValue) -> Result<Option<AnonymousToken>, OptInError> {
+/// `config.anonymousToken`: a string or a function.
+fn read_anonymous_token(fields: &Fields) -> Result<Option<AnonymousToken>, OptInError> {
     const FIELD: &str = "anonymousToken";
-    let value = js_sys::Reflect::get(config, &JsValue::from_str(FIELD))
-        .map_err(|_| OptInError::invalid(FIELD, "could not be read (its getter threw)"))?;
-    if value.is_undefined() || value.is_null() {
+    let Some(value) = fields.get(FIELD)? else {
         return Ok(None);
-    }
+    };
     if let Some(token) = value.as_string() {
         validate::anonymous_token(&token)?;
         return Ok(Some(AnonymousToken::Token(token)));
@@ -154,7 +147,7 @@ fn read_anonymous_token(config: &JsValue) -> Result<Option<AnonymousToken>, OptI
 impl CallOptions {
     /// Reads the optional options object of a call.
     pub fn read(value: &JsValue) -> Result<CallOptions, OptInError> {
-        if value.is_undefined() || value.is_null() {
+        if value::absent(value) {
             return Ok(CallOptions::default());
         }
         let fields = Fields::new(value, "options")?;
@@ -233,18 +226,16 @@ impl OptInClientCore {
             CallOptions::read(options).and_then(|options| Ok((string(argument, field)?, options)));
         let (argument, options) = match read {
             Ok(read) => read,
-            Err(error) => return driver::rejected(&error),
+            Err(error) => return driver::rejected(error),
         };
-        let aborted = options.signal.as_ref().is_some_and(AbortSignal::aborted);
         let caller = Caller::Client(self.client);
-        let started = driver::with_hub(|hub, now| {
-            if resend {
-                hub.resend(caller, &argument, options.timeout_ms, aborted, now)
-            } else {
-                hub.confirm(caller, &argument, options.timeout_ms, aborted, now)
-            }
-        });
-        driver::promise(started, options.signal)
+        driver::call(
+            caller,
+            &argument,
+            resend,
+            options.timeout_ms,
+            options.signal,
+        )
     }
 }
 
@@ -256,7 +247,7 @@ impl Drop for OptInClientCore {
 
 /// A required string argument.
 fn string(value: &JsValue, field: &'static str) -> Result<String, OptInError> {
-    if value.is_undefined() || value.is_null() {
+    if value::absent(value) {
         return Err(OptInError::invalid(field, "is required"));
     }
     value

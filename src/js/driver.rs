@@ -3,32 +3,45 @@
 //! decides nothing.
 //!
 //! One `Hub` serves the whole module (so top-level functions and every
-//! `OptInClient` share confirmations), with its I/O handles beside it in
-//! [`Io`]. After every input (a call, a response, the timer, an abort) the
-//! driver runs [`pump`]: it reports aborted signals and the clock to the hub,
-//! performs every output, and re-arms its one timer for the hub's next
-//! deadline (a timer that fires early is a no-op for the hub, and is armed
-//! again). Each caller gets a promise of its own, settled by the hub's
-//! `Settle`, so it can reject alone; the only thing callers share is the
-//! fetch the hub shares.
+//! `OptInClient` share confirmations), with the I/O handles behind its ids
+//! beside it in one thread-local [`Driver`]. After every input (a call, a
+//! response, the timer, an abort) the driver runs [`pump`]: it reports
+//! aborted signals and the clock to the hub, performs every output, and arms
+//! its one timer for the hub's next deadline (a timer that fires early is a
+//! no-op for the hub, and is armed again). Each caller gets a promise of its
+//! own, settled by the hub's `Settle`, so it can reject alone; the only thing
+//! callers share is the fetch the hub shares.
 //!
-//! No borrow of the hub or of `Io` is held while JavaScript runs (a token
-//! provider, `resolve`, `reject`), so a provider may itself call the library.
+//! No futures and no executor: every asynchronous step is a JavaScript
+//! promise whose reactions are the module's one [`Closure`],
+//! [`on_event`], bound (`Function.prototype.bind`) to a number that names
+//! the step and the hub's `SendId`. So a call makes no Rust closure, and
+//! what a fetch has read so far is its entry in `fetches` (its [`Stage`]
+//! says what the next fulfilled value is). What any of it means is the
+//! hub's to say.
+//!
+//! No borrow of the driver's state is held while JavaScript runs (a token
+//! provider, `resolve`, `reject`, a signal's getter), so a provider may
+//! itself call the library; and the closure is a `Fn`, so it may run again
+//! from inside such a call (a provider aborting a signal).
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::{AbortController, AbortSignal, Response};
 
 use super::api::customer_token_to_js;
 use super::error::to_js_error;
-use super::fetch;
-use crate::engine::{Answer, CallId, ClientId, Failed, Hub, Output, ProviderAnswer, SendId};
+use super::{fetch, value};
+use crate::engine::{
+    Answer, CallId, Caller, ClientId, Failed, Hub, Output, ProviderAnswer, SendId,
+};
 use crate::error::OptInError;
+use crate::json::Json;
 use crate::request::ApiRequest;
+use crate::response::{RawResponse, MAX_KEPT_BODY};
 
 #[wasm_bindgen]
 extern "C" {
@@ -38,27 +51,54 @@ extern "C" {
     fn set_timeout(handler: &Function, timeout_ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    // `Function` and `Promise` once more, for two methods with plain
+    // arguments: `bind` with a number, `then` with functions (js-sys's takes
+    // `Closure`s).
+    #[wasm_bindgen(js_name = Function)]
+    type Bindable;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind(this: &Bindable, this_arg: &JsValue, tag: f64) -> Function;
+    #[wasm_bindgen(js_name = Promise)]
+    type Thenable;
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, on_fulfilled: &Function, on_rejected: Option<&Function>) -> Promise;
 }
+
+// What a call of `on_event` reports: the low four bits of its bound tag (the
+// rest is the `SendId`).
+/// A signal aborted.
+const WAKE: u64 = 0;
+/// The timer fired.
+const TIMER: u64 = 1;
+/// A fetch's current promise (see [`Stage`]) fulfilled.
+const FETCH_FULFILLED: u64 = 2;
+/// A fetch's current promise rejected.
+const FETCH_REJECTED: u64 = 3;
+/// A token provider's value or promise fulfilled.
+const PROVIDER_FULFILLED: u64 = 4;
+/// A token provider's promise rejected.
+const PROVIDER_REJECTED: u64 = 5;
 
 thread_local! {
-    static HUB: RefCell<Hub> = const { RefCell::new(Hub::new()) };
-    static IO: RefCell<Io> = RefCell::new(Io::default());
-    /// Every signal's abort listener: runs [`pump`]. One function for the
-    /// module's lifetime.
-    static WAKE: Closure<dyn FnMut()> = Closure::new(pump);
-    /// The timer's callback: forgets the timer that fired, then runs [`pump`].
-    static ON_TIMER: Closure<dyn FnMut()> = Closure::new(|| {
-        IO.with(|io| io.borrow_mut().timer = None);
-        pump();
-    });
+    static DRIVER: Driver = Driver::new();
 }
 
-/// The I/O handles behind the hub's ids.
-#[derive(Default)]
-struct Io {
+/// The hub, the I/O handles behind its ids, and the callback every
+/// asynchronous step comes back through.
+struct Driver {
+    state: RefCell<State>,
+    on_event: Closure<dyn Fn(f64, JsValue)>,
+    /// `on_event` bound to [`WAKE`]: every signal's abort listener (one
+    /// function, so that it can be removed again).
+    wake: Function,
+    /// `on_event` bound to [`TIMER`].
+    tick: Function,
+}
+
+struct State {
+    hub: Hub,
     calls: Vec<Pending>,
-    /// One controller per fetch in flight, aborted when the hub cancels it.
-    fetches: Vec<(SendId, AbortController)>,
+    fetches: Vec<Fetch>,
     /// The token providers of the clients that have one.
     providers: Vec<(ClientId, Function)>,
     /// What a provider threw or rejected with, while its failure settles callers.
@@ -75,32 +115,128 @@ struct Pending {
     signal: Option<AbortSignal>,
 }
 
+/// A fetch in flight, aborted when the hub cancels it.
+struct Fetch {
+    send: SendId,
+    controller: AbortController,
+    stage: Stage,
+    /// `on_event` bound to this send's [`FETCH_FULFILLED`] and [`FETCH_REJECTED`],
+    /// the reactions of each stage's promise.
+    fulfilled: Function,
+    rejected: Function,
+    status: u16,
+    retry_after: Option<String>,
+    /// The body's first [`MAX_KEPT_BODY`] UTF-16 units.
+    text: String,
+}
+
+/// What a fetch waits for: the promise its reactions were given.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// `fetch(request)`: fulfils with the `Response`.
+    Response,
+    /// `response.text()`: fulfils with the body.
+    Text,
+    /// `JSON.parse(body)`, in a promise: fulfils with the parsed value,
+    /// rejects when the body is not JSON.
+    Json,
+}
+
+impl Driver {
+    fn new() -> Driver {
+        let on_event = Closure::<dyn Fn(f64, JsValue)>::new(on_event);
+        let bound = |kind| bind(&on_event, kind, 0);
+        Driver {
+            wake: bound(WAKE),
+            tick: bound(TIMER),
+            on_event,
+            state: RefCell::new(State {
+                hub: Hub::new(),
+                calls: Vec::new(),
+                fetches: Vec::new(),
+                providers: Vec::new(),
+                causes: Vec::new(),
+                timer: None,
+            }),
+        }
+    }
+}
+
+/// `on_event` with `kind` and `send` bound as its first argument.
+fn bind(on_event: &Closure<dyn Fn(f64, JsValue)>, kind: u64, send: u64) -> Function {
+    let function: &Bindable = on_event.as_ref().unchecked_ref();
+    function.bind(&JsValue::NULL, (send << 4 | kind) as f64)
+}
+
+/// `promise.then(on_fulfilled, on_rejected)`, for reactions that do not throw.
+fn react(promise: &Promise, on_fulfilled: &Function, on_rejected: &Function) {
+    let _ = map(promise, on_fulfilled, Some(on_rejected));
+}
+
+/// `promise.then(on_fulfilled, on_rejected)`: the promise of their result.
+pub(super) fn map(
+    promise: &Promise,
+    on_fulfilled: &Function,
+    on_rejected: Option<&Function>,
+) -> Promise {
+    promise
+        .unchecked_ref::<Thenable>()
+        .then(on_fulfilled, on_rejected)
+}
+
+/// Runs `f` on the driver's state. JavaScript must not run inside `f`.
+fn state<T>(f: impl FnOnce(&mut State) -> T) -> T {
+    DRIVER.with(|driver| f(&mut driver.state.borrow_mut()))
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
 /// Runs `input` on the hub with the current time.
 pub(crate) fn with_hub<T>(input: impl FnOnce(&mut Hub, f64) -> T) -> T {
-    HUB.with(|hub| input(&mut hub.borrow_mut(), js_sys::Date::now()))
+    let now = now();
+    state(|state| input(&mut state.hub, now))
+}
+
+/// Starts `confirmOptIn(argument)` (`resendActivation(argument)` with
+/// `resend`) for `caller`: the promise of its result.
+pub(crate) fn call(
+    caller: Caller,
+    argument: &str,
+    resend: bool,
+    timeout_ms: Option<f64>,
+    signal: Option<AbortSignal>,
+) -> Promise {
+    let aborted = signal.as_ref().is_some_and(AbortSignal::aborted);
+    let started = with_hub(|hub, now| {
+        if resend {
+            hub.resend(caller, argument, timeout_ms, aborted, now)
+        } else {
+            hub.confirm(caller, argument, timeout_ms, aborted, now)
+        }
+    });
+    promise(started, signal)
 }
 
 /// The promise of a call the hub has taken (`Ok`) or refused (`Err`: the
 /// options were invalid), settled when the hub says so. `signal` aborts it.
-pub(crate) fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
+fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
     let mut handles = None;
     let promise = Promise::new(&mut |resolve, reject| handles = Some((resolve, reject)));
     if let Some((resolve, reject)) = handles {
         match started {
             Ok(call) => {
                 if let Some(signal) = &signal {
-                    WAKE.with(|wake| {
+                    DRIVER.with(|driver| {
                         // Only fails for a non-EventTarget, which the options
                         // reader has already ruled out. Adding the same
                         // listener twice to one signal adds it once.
-                        let _ = signal.add_event_listener_with_callback(
-                            "abort",
-                            wake.as_ref().unchecked_ref(),
-                        );
+                        let _ = signal.add_event_listener_with_callback("abort", &driver.wake);
                     });
                 }
-                IO.with(|io| {
-                    io.borrow_mut().calls.push(Pending {
+                state(|state| {
+                    state.calls.push(Pending {
                         call,
                         resolve,
                         reject,
@@ -118,39 +254,68 @@ pub(crate) fn promise(started: Result<CallId, OptInError>, signal: Option<AbortS
 }
 
 /// A rejected promise, for arguments refused before the hub is asked.
-pub(crate) fn rejected(error: &OptInError) -> Promise {
-    Promise::reject(&to_js_error(error))
+pub(crate) fn rejected(error: OptInError) -> Promise {
+    promise(Err(error), None)
 }
 
 /// Keeps `client`'s token provider for the hub's `AskProvider`.
 pub(crate) fn add_provider(client: ClientId, provider: Function) {
-    IO.with(|io| io.borrow_mut().providers.push((client, provider)));
+    state(|state| state.providers.push((client, provider)));
 }
 
 /// The client object is gone.
 pub(crate) fn release(client: ClientId) {
-    IO.with(|io| io.borrow_mut().providers.retain(|(c, _)| *c != client));
-    with_hub(|hub, _| hub.release(client));
+    state(|state| {
+        state.providers.retain(|(c, _)| *c != client);
+        state.hub.release(client);
+    });
+    pump();
+}
+
+/// Every asynchronous step: `tag` (bound) says which, `value` is what the
+/// promise settled with (the event, for an abort; nothing, for the timer).
+fn on_event(tag: f64, value: JsValue) {
+    let tag = tag as u64;
+    let send = SendId(tag >> 4);
+    match tag & 15 {
+        TIMER => state(|state| state.timer = None),
+        FETCH_FULFILLED => return fetch_fulfilled(send, value),
+        FETCH_REJECTED => return fetch_rejected(send),
+        PROVIDER_FULFILLED => {
+            return provided(send, ProviderAnswer::Settled(value.as_string()), None)
+        }
+        PROVIDER_REJECTED => return provided(send, ProviderAnswer::Rejected, Some(value)),
+        _ => {}
+    }
     pump();
 }
 
 /// Feeds the hub what happened, performs its outputs, and arms the timer.
 fn pump() {
-    let aborted: Vec<CallId> = IO.with(|io| {
-        let io = io.borrow();
-        let fired = |p: &&Pending| p.signal.as_ref().is_some_and(AbortSignal::aborted);
-        io.calls.iter().filter(fired).map(|p| p.call).collect()
-    });
-    with_hub(|hub, now| {
-        for call in aborted {
-            hub.abort(call, now);
+    let mut aborted = Vec::new();
+    let mut at = 0;
+    // One call at a time, so that no borrow is held while a signal's
+    // `aborted` getter runs.
+    while let Some((call, signal)) = state(|state| {
+        let pending = state.calls.get(at)?;
+        Some((pending.call, pending.signal.clone()))
+    }) {
+        if signal.is_some_and(|signal| signal.aborted()) {
+            aborted.push(call);
         }
-        hub.handle_timeout(now);
+        at += 1;
+    }
+    let now = now();
+    state(|state| {
+        for call in aborted {
+            state.hub.abort(call, now);
+        }
+        state.hub.handle_timeout(now);
     });
-    while let Some(output) = with_hub(|hub, _| hub.poll_output()) {
+    while let Some(output) = state(|state| state.hub.poll_output()) {
         perform(output);
     }
-    arm_timer(with_hub(|hub, _| hub.poll_timeout()));
+    arm_timer(state(|state| state.hub.poll_timeout()));
 }
 
 fn perform(output: Output) {
@@ -159,15 +324,10 @@ fn perform(output: Output) {
             send,
             request,
             bearer,
-        } => start_fetch(send, request, bearer),
+        } => start_fetch(send, &request, bearer.as_deref()),
         Output::Cancel(send) => {
-            let controller = IO.with(|io| {
-                let mut io = io.borrow_mut();
-                let at = io.fetches.iter().position(|(s, _)| *s == send)?;
-                Some(io.fetches.swap_remove(at).1)
-            });
-            if let Some(controller) = controller {
-                controller.abort();
+            if let Some(fetch) = take_fetch(send) {
+                fetch.controller.abort();
             }
         }
         Output::AskProvider { send, client } => ask_provider(send, client),
@@ -175,37 +335,137 @@ fn perform(output: Output) {
     }
 }
 
-fn start_fetch(send: SendId, request: ApiRequest, bearer: Option<String>) {
+fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
     let Ok(controller) = AbortController::new() else {
-        with_hub(|hub, now| hub.on_response(send, None, now));
-        return;
+        return with_hub(|hub, now| hub.on_response(send, None, now));
     };
-    let signal = controller.signal();
-    IO.with(|io| io.borrow_mut().fetches.push((send, controller)));
-    wasm_bindgen_futures::spawn_local(async move {
-        let response = fetch::send(&request, bearer.as_deref(), &signal).await;
-        let cancelled = IO.with(|io| {
-            let mut io = io.borrow_mut();
-            match io.fetches.iter().position(|(s, _)| *s == send) {
-                Some(at) => {
-                    io.fetches.swap_remove(at);
-                    false
-                }
-                None => true,
-            }
-        });
-        if !cancelled {
-            let raw = response.as_ref().ok().map(fetch::Exchange::raw);
-            with_hub(|hub, now| hub.on_response(send, raw.as_ref(), now));
-            pump();
-        }
+    let sent = fetch::build(request, bearer, &controller.signal()).and_then(|r| fetch::send(&r));
+    let Ok(response) = sent else {
+        return with_hub(|hub, now| hub.on_response(send, None, now));
+    };
+    let (fulfilled, rejected) = DRIVER.with(|driver| {
+        (
+            bind(&driver.on_event, FETCH_FULFILLED, send.0),
+            bind(&driver.on_event, FETCH_REJECTED, send.0),
+        )
+    });
+    react(&response, &fulfilled, &rejected);
+    state(|state| {
+        state.fetches.push(Fetch {
+            send,
+            controller,
+            stage: Stage::Response,
+            fulfilled,
+            rejected,
+            status: 0,
+            retry_after: None,
+            text: String::new(),
+        })
     });
 }
 
+/// The fetch `send` is still wanted: its entry, removed.
+fn take_fetch(send: SendId) -> Option<Fetch> {
+    state(|state| {
+        let at = state.fetches.iter().position(|f| f.send == send)?;
+        Some(state.fetches.swap_remove(at))
+    })
+}
+
+/// The stage the fetch `send` is at; `None` once it was cancelled.
+fn stage(send: SendId) -> Option<Stage> {
+    state(|state| Some(state.fetches.iter().find(|f| f.send == send)?.stage))
+}
+
+/// Moves the fetch `send` on to `stage`, waiting for `promise`.
+fn wait(send: SendId, stage: Stage, promise: &Promise) {
+    let reactions = state(|state| {
+        let fetch = state.fetches.iter_mut().find(|f| f.send == send)?;
+        fetch.stage = stage;
+        Some((fetch.fulfilled.clone(), fetch.rejected.clone()))
+    });
+    if let Some((fulfilled, rejected)) = reactions {
+        react(promise, &fulfilled, &rejected);
+    }
+}
+
+fn fetch_fulfilled(send: SendId, value: JsValue) {
+    match stage(send) {
+        None => {}
+        Some(Stage::Response) => {
+            // A replaced `fetch` may resolve with anything: what is not an
+            // object reads as no response. Not `instanceof Response`: a
+            // polyfill's responses (another realm, node-fetch) work too.
+            if !value.is_object() {
+                return answered(send, None);
+            }
+            let response: &Response = value.unchecked_ref();
+            let status = response.status();
+            // Readable only when the server exposes it to CORS; otherwise absent.
+            let retry_after = response.headers().get("retry-after").ok().flatten();
+            state(|state| {
+                if let Some(fetch) = state.fetches.iter_mut().find(|f| f.send == send) {
+                    fetch.status = status;
+                    fetch.retry_after = retry_after;
+                }
+            });
+            match response.text() {
+                Ok(text) => wait(send, Stage::Text, &text),
+                Err(_) => answered(send, None),
+            }
+        }
+        Some(Stage::Text) => {
+            let Some(text) = value.dyn_ref::<JsString>() else {
+                return answered(send, None);
+            };
+            let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
+            let empty = kept.is_empty();
+            state(|state| {
+                if let Some(fetch) = state.fetches.iter_mut().find(|f| f.send == send) {
+                    fetch.text = kept;
+                }
+            });
+            if empty {
+                return answered(send, Some(None));
+            }
+            wait(send, Stage::Json, &value::parse_json(text));
+        }
+        Some(Stage::Json) => answered(send, Some(value::json(&value))),
+    }
+}
+
+fn fetch_rejected(send: SendId) {
+    match stage(send) {
+        None => {}
+        // Not JSON: a complete response all the same.
+        Some(Stage::Json) => answered(send, Some(None)),
+        // `fetch` rejected (network, CORS, a refused redirect, the signal),
+        // or the body could not be read.
+        Some(_) => answered(send, None),
+    }
+}
+
+/// Reports the fetch `send`'s response to the hub: `None` when none arrived,
+/// else the body parsed as JSON, if it is JSON.
+fn answered(send: SendId, body: Option<Option<Json>>) {
+    let Some(fetch) = take_fetch(send) else {
+        return;
+    };
+    let now = now();
+    let response = body.as_ref().map(|json| RawResponse {
+        status: fetch.status,
+        retry_after: fetch.retry_after.as_deref(),
+        text: &fetch.text,
+        json: json.as_ref(),
+        now_unix_secs: now / 1000.0,
+    });
+    state(|state| state.hub.on_response(send, response.as_ref(), now));
+    pump();
+}
+
 fn ask_provider(send: SendId, client: ClientId) {
-    let provider = IO.with(|io| {
-        let io = io.borrow();
-        let found = io.providers.iter().find(|(c, _)| *c == client);
+    let provider = state(|state| {
+        let found = state.providers.iter().find(|(c, _)| *c == client);
         found.map(|(_, provider)| provider.clone())
     });
     let Some(provider) = provider else {
@@ -213,49 +473,49 @@ fn ask_provider(send: SendId, client: ClientId) {
     };
     match provider.call0(&JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
-        Ok(returned) => wasm_bindgen_futures::spawn_local(async move {
-            match JsFuture::from(Promise::resolve(&returned)).await {
-                Ok(value) => provided(send, ProviderAnswer::Settled(value.as_string()), None),
-                Err(reason) => provided(send, ProviderAnswer::Rejected, Some(reason)),
-            }
-            pump();
-        }),
+        Ok(returned) => {
+            let (fulfilled, rejected) = DRIVER.with(|driver| {
+                (
+                    bind(&driver.on_event, PROVIDER_FULFILLED, send.0),
+                    bind(&driver.on_event, PROVIDER_REJECTED, send.0),
+                )
+            });
+            react(&Promise::resolve(&returned), &fulfilled, &rejected);
+        }
     }
 }
 
 /// Reports a provider's answer; its callers settle with `cause` attached.
 fn provided(send: SendId, answer: ProviderAnswer, cause: Option<JsValue>) {
     if let Some(cause) = cause {
-        IO.with(|io| io.borrow_mut().causes.push((send, cause)));
+        state(|state| state.causes.push((send, cause)));
     }
     with_hub(|hub, now| hub.on_provider(send, answer, now));
-    while let Some(output) = with_hub(|hub, _| hub.poll_output()) {
-        perform(output);
-    }
-    IO.with(|io| io.borrow_mut().causes.retain(|(s, _)| *s != send));
+    pump();
+    state(|state| state.causes.retain(|(s, _)| *s != send));
 }
 
 fn settle(call: CallId, result: Result<Answer, Failed>) {
-    let pending = IO.with(|io| {
-        let mut io = io.borrow_mut();
-        let at = io.calls.iter().position(|p| p.call == call)?;
-        let pending = io.calls.swap_remove(at);
+    let pending = state(|state| {
+        let at = state.calls.iter().position(|p| p.call == call)?;
+        let pending = state.calls.swap_remove(at);
         // The signal's listener goes when no other call uses that signal.
-        if let Some(signal) = &pending.signal {
-            if !io.calls.iter().any(|p| p.signal.as_ref() == Some(signal)) {
-                WAKE.with(|wake| {
-                    let _ = signal.remove_event_listener_with_callback(
-                        "abort",
-                        wake.as_ref().unchecked_ref(),
-                    );
-                });
-            }
-        }
-        Some(pending)
+        let last = pending.signal.as_ref().filter(|signal| {
+            !state
+                .calls
+                .iter()
+                .any(|p| p.signal.as_ref() == Some(signal))
+        });
+        Some((last.cloned(), pending))
     });
-    let Some(pending) = pending else {
+    let Some((last, pending)) = pending else {
         return;
     };
+    if let Some(signal) = last {
+        DRIVER.with(|driver| {
+            let _ = signal.remove_event_listener_with_callback("abort", &driver.wake);
+        });
+    }
     let _ = match result {
         Ok(Answer::Customer(token)) => pending
             .resolve
@@ -274,9 +534,8 @@ fn settle(call: CallId, result: Result<Answer, Failed>) {
 fn failure_to_js(failed: Failed) -> JsValue {
     let error = to_js_error(&failed.error);
     let cause = failed.cause.and_then(|send| {
-        IO.with(|io| {
-            let io = io.borrow();
-            let found = io.causes.iter().find(|(s, _)| *s == send);
+        state(|state| {
+            let found = state.causes.iter().find(|(s, _)| *s == send);
             found.map(|(_, cause)| cause.clone())
         })
     });
@@ -287,21 +546,31 @@ fn failure_to_js(failed: Failed) -> JsValue {
     error
 }
 
-/// One timer for the hub's next deadline, re-armed only when it moves.
+/// One timer for the hub's next deadline. An armed timer that fires no
+/// later than the deadline is kept (it fires early, and is armed again);
+/// with no deadline left, it is cleared, so that Node can exit.
 fn arm_timer(deadline: Option<f64>) {
-    IO.with(|io| {
-        let mut io = io.borrow_mut();
-        if io.timer.as_ref().map(|(at, _)| *at) == deadline {
-            return;
-        }
-        if let Some((_, handle)) = io.timer.take() {
-            clear_timeout(&handle);
-        }
-        if let Some(at) = deadline {
-            let delay = (at - js_sys::Date::now()).max(0.0).ceil();
-            let handle =
-                ON_TIMER.with(|on_timer| set_timeout(on_timer.as_ref().unchecked_ref(), delay));
-            io.timer = Some((at, handle));
+    let stale = state(|state| {
+        let keep = match (&state.timer, deadline) {
+            (Some((armed, _)), Some(at)) => *armed <= at,
+            (None, None) => true,
+            _ => false,
+        };
+        if keep {
+            None
+        } else {
+            Some(state.timer.take())
         }
     });
+    let Some(stale) = stale else {
+        return;
+    };
+    if let Some((_, handle)) = stale {
+        clear_timeout(&handle);
+    }
+    if let Some(at) = deadline {
+        let delay = (at - now()).max(0.0).ceil();
+        let handle = DRIVER.with(|driver| set_timeout(&driver.tick, delay));
+        state(|state| state.timer = Some((at, handle)));
+    }
 }

@@ -2,6 +2,7 @@
 //! of the TypeScript declarations (via tsify); their `///` docs become TSDoc.
 
 use tsify::Tsify;
+use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
 use super::value::Fields;
@@ -58,37 +59,38 @@ pub struct ResendActivationOptions {
 }
 
 impl ClientOptions {
-    fn read(fields: &Fields) -> Result<ClientOptions, OptInError> {
+    /// Reads a call's options object: these options and then the call's own
+    /// required string `field` (`token` or `email`).
+    pub(crate) fn read_with(
+        value: &JsValue,
+        field: &'static str,
+    ) -> Result<(ClientOptions, String), OptInError> {
+        let fields = Fields::new(value, "options")?;
         let anonymous_token = fields.string("anonymousToken")?;
         validate::anonymous_token(&anonymous_token)?;
-        Ok(ClientOptions {
+        let options = ClientOptions {
             tenant: fields.string("tenant")?,
             anonymous_token,
             base_url: fields.optional_string("baseUrl")?,
             timeout_ms: fields.optional_number("timeoutMs")?,
             signal: fields.optional_signal("signal")?,
-        })
+        };
+        Ok((options, fields.string(field)?))
     }
 }
 
 impl ConfirmOptInOptions {
     /// Reads the options object passed from JavaScript.
-    pub fn read(value: &wasm_bindgen::JsValue) -> Result<ConfirmOptInOptions, OptInError> {
-        let fields = Fields::new(value, "options")?;
-        Ok(ConfirmOptInOptions {
-            client: ClientOptions::read(&fields)?,
-            token: fields.string("token")?,
-        })
+    pub fn read(value: &JsValue) -> Result<ConfirmOptInOptions, OptInError> {
+        let (client, token) = ClientOptions::read_with(value, "token")?;
+        Ok(ConfirmOptInOptions { client, token })
     }
 }
 
 impl ResendActivationOptions {
     /// Reads the options object passed from JavaScript.
-    pub fn read(value: &wasm_bindgen::JsValue) -> Result<ResendActivationOptions, OptInError> {
-        let fields = Fields::new(value, "options")?;
-        Ok(ResendActivationOptions {
-            client: ClientOptions::read(&fields)?,
-            email: fields.string("email")?,
-        })
+    pub fn read(value: &JsValue) -> Result<ResendActivationOptions, OptInError> {
+        let (client, email) = ClientOptions::read_with(value, "email")?;
+        Ok(ResendActivationOptions { client, email })
     }
 }

@@ -10,35 +10,55 @@ use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+
+use super::driver::map;
 
 use crate::error::OptInError;
 use crate::json::{Json, MAX_DEPTH};
 
-/// A JavaScript object whose properties are read as options.
-pub(crate) struct Fields(js_sys::Object);
+/// `undefined` or `null`: an option left out (`value == null` in JavaScript).
+pub(crate) fn absent(value: &JsValue) -> bool {
+    value.loose_eq(&JsValue::NULL)
+}
 
-impl Fields {
+/// The property `name` of `object`; `undefined` and `null` read as absent. A
+/// throwing getter or proxy is reported, with `name` as the field, not
+/// propagated.
+pub(crate) fn property(
+    object: &JsValue,
+    name: &'static str,
+) -> Result<Option<JsValue>, OptInError> {
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
+    Ok((!absent(&value)).then_some(value))
+}
+
+/// Whether `value` is an object but not an array, as options must be.
+pub(crate) fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value)
+}
+
+/// A JavaScript object whose properties are read as options.
+pub(crate) struct Fields<'a>(&'a JsValue);
+
+impl<'a> Fields<'a> {
     /// `value` as an options object; `field` names it in the error otherwise.
-    pub(crate) fn new(value: &JsValue, field: &'static str) -> Result<Fields, OptInError> {
-        if value.is_undefined() || value.is_null() {
+    pub(crate) fn new(value: &'a JsValue, field: &'static str) -> Result<Fields<'a>, OptInError> {
+        if absent(value) {
             return Err(OptInError::invalid(
                 field,
                 "is required: pass an options object",
             ));
         }
-        if !value.is_object() || js_sys::Array::is_array(value) {
+        if !is_plain_object(value) {
             return Err(OptInError::invalid(field, "must be a plain object"));
         }
-        Ok(Fields(value.clone().unchecked_into()))
+        Ok(Fields(value))
     }
 
-    /// The property `name`; `undefined` and `null` read as absent. A throwing
-    /// getter or proxy is reported, not propagated.
-    fn get(&self, name: &'static str) -> Result<Option<JsValue>, OptInError> {
-        let value = Reflect::get(&self.0, &JsValue::from_str(name))
-            .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
-        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+    /// The property `name`, see [`property`].
+    pub(crate) fn get(&self, name: &'static str) -> Result<Option<JsValue>, OptInError> {
+        property(self.0, name)
     }
 
     /// An optional string property.
@@ -79,10 +99,10 @@ impl Fields {
             return Ok(None);
         };
         let looks_like_signal = value.is_object()
-            && Reflect::get(&value, &JsValue::from_str("aborted"))
-                .is_ok_and(|aborted| aborted.as_bool().is_some())
-            && Reflect::get(&value, &JsValue::from_str("addEventListener"))
-                .is_ok_and(|listen| listen.is_function());
+            && property(&value, "aborted")
+                .is_ok_and(|aborted| aborted.is_some_and(|a| a.as_bool().is_some()))
+            && property(&value, "addEventListener")
+                .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()));
         if looks_like_signal {
             Ok(Some(value.unchecked_into()))
         } else {
@@ -95,23 +115,21 @@ impl Fields {
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_namespace = JSON, js_name = parse)]
     static JSON_PARSE: Function;
-    // `Promise` once more, to hand `then` a plain function rather than a closure.
-    #[wasm_bindgen(js_name = Promise)]
-    type PlainPromise;
-    #[wasm_bindgen(static_method_of = PlainPromise)]
-    fn resolve(value: &JsValue) -> PlainPromise;
-    #[wasm_bindgen(method)]
-    fn then(this: &PlainPromise, on_fulfilled: &Function) -> Promise;
 }
 
-/// `text` parsed as JSON without copying it into wasm memory; `None` when it
-/// is not JSON, or nests deeper than [`MAX_DEPTH`].
-pub(crate) async fn parse_json(text: &JsString) -> Option<Json> {
-    // `JSON.parse` runs as a promise callback, so a malformed body rejects
-    // rather than throws: wasm-bindgen 0.2.130 leaks an externref table slot
-    // each time a `catch` import that returns a value throws.
-    let parsed = JSON_PARSE.with(|parse| PlainPromise::resolve(text).then(parse));
-    json(&JsFuture::from(parsed).await.ok()?)
+/// `JSON.parse(text)` as a promise, without copying `text` into wasm memory:
+/// it fulfils with the parsed value and rejects when `text` is not JSON.
+/// A promise reaction rather than a call, so a malformed body rejects rather
+/// than throws: wasm-bindgen 0.2.130 leaks an externref table slot each time
+/// a `catch` import that returns a value throws.
+pub(crate) fn parse_json(text: &JsString) -> Promise {
+    JSON_PARSE.with(|parse| {
+        map(
+            &Promise::resolve(text.unchecked_ref::<JsValue>()),
+            parse,
+            None,
+        )
+    })
 }
 
 /// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
@@ -138,7 +156,8 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     }
     if Array::is_array(value) {
         let items: &Array = value.unchecked_ref();
-        let items = items.iter().map(|item| json_at(&item, depth + 1));
+        // `get` rather than `iter`, which binds a second way to index.
+        let items = (0..items.length()).map(|at| json_at(&items.get(at), depth + 1));
         return items.collect::<Option<_>>().map(Json::Array);
     }
     // `JSON.parse` has already kept the last of duplicate keys.
@@ -205,10 +224,16 @@ mod tests {
         assert!(walked(&at_limit).is_some() && walked(&too_deep).is_none());
     }
 
+    /// What the driver gets from [`parse_json`]: the walked value, or `None`.
+    async fn parsed(text: &str) -> Option<Json> {
+        let parsed = wasm_bindgen_futures::JsFuture::from(parse_json(&JsString::from(text)));
+        json(&parsed.await.ok()?)
+    }
+
     #[wasm_bindgen_test]
     async fn parses_text_and_leaks_nothing_on_malformed_bodies() {
-        let parsed = parse_json(&JsString::from(r#"{"a":[1,"x"]}"#)).await;
-        assert_eq!(parsed, serde_json::from_str(r#"{"a":[1,"x"]}"#).ok());
+        let object = parsed(r#"{"a":[1,"x"]}"#).await;
+        assert_eq!(object, serde_json::from_str(r#"{"a":[1,"x"]}"#).ok());
         let live = wasm_bindgen::externref_heap_live_count();
         for body in [
             "<html>Oops</html>",
@@ -217,7 +242,7 @@ mod tests {
             "",
         ] {
             for _ in 0..10 {
-                assert_eq!(parse_json(&JsString::from(body)).await, None, "{body}");
+                assert_eq!(parsed(body).await, None, "{body}");
             }
         }
         assert_eq!(wasm_bindgen::externref_heap_live_count(), live);
