@@ -41,35 +41,37 @@ cargo "+$release_toolchain" build --quiet --release --target wasm32-unknown-unkn
   -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
   --config "target.wasm32-unknown-unknown.rustflags=$rustflags"
 
-# Assembled aside, then moved into place, so pkg/ is never half-built.
+# Assembled aside, then moved into place, so pkg/ is never half-built. The
+# sources (wasm-bindgen's output and pkg-template/) go to $src, the package's
+# files to $stage.
 mkdir -p target/package
 stage="$(mktemp -d target/package/stage.XXXXXX)"
-trap 'rm -rf "$stage"' EXIT
+src="$(mktemp -d target/package/src.XXXXXX)"
+trap 'rm -rf "$stage" "$src"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
 
-wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
+wasm-bindgen --target web --out-dir "$src" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
-rm "$stage/emporix_optin_bg.wasm.d.ts"
+rm "$src/emporix_optin_bg.wasm.d.ts"
 # The producers and target-features sections are for toolchains, not for
 # browsers: dropped once wasm-opt (which reads the latter) is done.
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-mutable-globals --enable-multivalue \
   --strip-producers --strip-target-features \
-  "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
-# Import names and closure-shim export names without their hashes, in the
-# wasm and the glue (-2.9 KB gzip).
-node scripts/short-imports.mjs "$stage/emporix_optin_bg.wasm" "$stage/emporix_optin.js"
-cp -R pkg-template/. "$stage/"
+  "$src/emporix_optin_bg.wasm" -o "$src/emporix_optin_bg.wasm"
+# Short import and export names, without their hashes, in the wasm and the
+# glue alike.
+node scripts/short-imports.mjs "$src/emporix_optin_bg.wasm" "$src/emporix_optin.js"
+cp -R pkg-template/. "$src/"
 
 # Minified JavaScript: what a browser loads is the glue and the wrappers as
-# shipped, and not every storefront's bundler minifies dependencies. Each file
-# stays a separate ES module (no bundling: the file list and the lazy wasm
-# load stay as they are); the .d.ts files keep their TSDoc. esbuild is pinned
-# in package.json and deterministic, so the tarball stays reproducible.
-ESBUILD="$PWD/node_modules/.bin/esbuild"
-find "$stage" -name '*.js' -print0 | sort -z | xargs -0 "$ESBUILD" --minify --format=esm \
-  --log-level=warning --allow-overwrite --outdir="$stage" --outbase="$stage"
+# shipped, and not every storefront's bundler minifies dependencies. The
+# modules behind the main entry become one (emporix_optin.js); each other
+# entry stays its own module, importing that one (scripts/bundle.mjs says
+# why and how). The .d.ts files keep their TSDoc. esbuild is pinned in
+# package.json and deterministic, so the tarball stays reproducible.
+node scripts/bundle.mjs "$src" "$stage"
 # emporix-optin/inline: copies of the minified browser modules with the wasm
 # embedded (inline/).
 node scripts/inline-entry.mjs "$stage"
