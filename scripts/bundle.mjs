@@ -36,6 +36,58 @@ for (const text of [GLUE_EXPORTS, ...LOADER_PARTS]) {
   if (found !== 1) throw new Error(`${GLUE}: expected \`${text}\` once, found it ${found} times`);
 }
 glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_init };");
+
+// Fallbacks of the glue for engines older than the package's minimum (the
+// README's "Where it works": Chrome 96, Firefox 79, Safari 15, Node 20), which
+// all have FinalizationRegistry (Chrome 84, Firefox 79, Safari 14.1) and
+// TextEncoder.encodeInto (Chrome 74, Firefox 66, Safari 14.1), and a branch
+// for a call the glue never makes. Each is cut only where the helper it
+// belongs to is there (a glue without it needs no patch) and it is written
+// exactly as wasm-bindgen 0.2.130 writes it; otherwise the build fails.
+const PATCHES = [
+  {
+    what: "the FinalizationRegistry fallback",
+    anchor: /typeof FinalizationRegistry/g,
+    from: /\(typeof FinalizationRegistry === 'undefined'\)\n {4}\? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n {4}: (?=new FinalizationRegistry\()/g,
+  },
+  {
+    what: "the TextEncoder.encodeInto polyfill",
+    anchor: /'encodeInto' in/g,
+    from: /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{\n {4}cachedTextEncoder\.encodeInto = function \(arg, view\) \{\n {8}const buf = cachedTextEncoder\.encode\(arg\);\n {8}view\.set\(buf\);\n {8}return \{\n {12}read: arg\.length,\n {12}written: buf\.length\n {8}\};\n {4}\};\n\}\n/g,
+  },
+  {
+    // Every call passes wasm-bindgen's realloc (checked below).
+    what: "passStringToWasm0's branch for a call without realloc",
+    anchor: /if \(realloc === undefined\)/g,
+    from: /(?<=function passStringToWasm0\(arg, malloc, realloc\) \{\n) {4}if \(realloc === undefined\) \{\n {8}const buf = cachedTextEncoder\.encode\(arg\);\n {8}const ptr = malloc\(buf\.length, 1\) >>> 0;\n {8}getUint8ArrayMemory0\(\)\.subarray\(ptr, ptr \+ buf\.length\)\.set\(buf\);\n {8}WASM_VECTOR_LEN = buf\.length;\n {8}return ptr;\n {4}\}\n/g,
+    check: (text) => {
+      const calls = text.match(/(?<!function )passStringToWasm0\([^)]*\)/g) ?? [];
+      return calls.every((call) => /^passStringToWasm0\([\w$]+, wasm\.[\w$]+, wasm\.[\w$]+\)$/.test(call));
+    },
+  },
+];
+for (const { what, anchor, from, check } of PATCHES) {
+  const anchors = glue.match(anchor)?.length ?? 0;
+  if (anchors === 0) continue;
+  const found = glue.match(from)?.length ?? 0;
+  if (found !== anchors || (check && !check(glue))) {
+    throw new Error(`${GLUE}: ${what} is not written as expected (${found} of ${anchors} found)`);
+  }
+  glue = glue.replace(from, "");
+}
+
+// The import object's functions as methods (`at(n,t){…}` instead of
+// `at:function(n,t){…}`, 9 bytes each): the wasm calls them as plain
+// functions, never with `new` or a `this`, and `arguments` works alike.
+{
+  const start = glue.indexOf("function __wbg_get_imports() {\n");
+  const end = glue.indexOf("\n}\n", start);
+  if (start < 0 || end < 0) throw new Error(`${GLUE}: no __wbg_get_imports() { … } found`);
+  const body = glue.slice(start, end);
+  const methods = body.replace(/^( {8}[\w$]+): function\(/gm, "$1(");
+  if (methods === body) throw new Error(`${GLUE}: no import written as \`name: function(\``);
+  glue = glue.slice(0, start) + methods + glue.slice(end);
+}
 writeFileSync(join(src, GLUE), glue);
 
 // What the merged module exports: every export of the hand-written modules
@@ -54,6 +106,10 @@ const common = { bundle: true, format: "esm", minify: true, write: false, logLev
 
 const merged = await build({
   ...common,
+  // The glue's own bookkeeping properties, on its objects only (the class's
+  // pointer, the closures' unref hook), read and written nowhere else:
+  // esbuild renames them consistently within this one module.
+  mangleProps: /^(__wbg_ptr|__destroy_into_raw|_wbg_cb_unref)$/,
   stdin: { contents: MERGED_ENTRY, resolveDir: src, sourcefile: "<merged>" },
   metafile: true,
 });
