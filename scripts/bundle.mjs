@@ -1,27 +1,38 @@
 // Builds the package's JavaScript from SRC (the wasm-bindgen glue, after
 // short-imports.mjs, and pkg-template's modules) into OUT, minified by esbuild:
-//   node scripts/bundle.mjs SRC OUT        (run by scripts/package.sh)
+//   node scripts/bundle.mjs SRC OUT UNREAD_EXPORTS_FILE   (run by scripts/package.sh)
+// UNREAD_EXPORTS_FILE gets the names of the wasm's exports that nothing in
+// emporix_optin.js reads, once esbuild has left out what no entry uses (the
+// glue's `isOptInError`, say, which error.js implements in JavaScript), for
+// short-imports.mjs --drop-exports: wasm-opt then drops the code behind them.
 //
-// The modules behind the main entry (the loader wasm.js, error.js, link.js,
-// client.js and the glue) become ONE module, OUT/emporix_optin.js: a browser
-// then loads index.js, emporix_optin.js and the wasm, instead of seven files
-// each paying gzip's header and an empty dictionary (bench/SIZE.md). The
-// other entries (index, node, flow, element, react, i18n) stay modules of
-// their own, each minified alone, with every import of a merged module
-// pointed at emporix_optin.js: one module instance per page, so one hub, for
-// the main entry and the subpaths alike. `new URL("./emporix_optin_bg.wasm",
-// import.meta.url)` is left as written, so bundlers still find the wasm.
+// A browser loads the main entry as two modules and the wasm, instead of
+// seven files each paying gzip's header and an empty dictionary:
+// - OUT/emporix_optin.js: the glue, its loader (wasm.js) and client.js, the
+//   code that needs the wasm;
+// - OUT/index.js: the plain functions that work without it (error.js,
+//   link.js) and the re-exports of the rest. They stay out of the merged
+//   module so that emporix-optin/flow and /react, which use only them, do not
+//   pull in the glue (whose top-level statements bundlers must keep) or make
+//   bundlers emit the wasm.
+// The other entries (node, flow, element, react, i18n: package.json's
+// exports) stay modules of their own, each minified alone, with every import
+// of a file that index.js or emporix_optin.js holds pointed at that module:
+// one module instance per page, so one hub, for the main entry and the
+// subpaths alike. `new URL("./emporix_optin_bg.wasm", import.meta.url)` is
+// left as written, so bundlers still find the wasm.
 //
-// Safe by construction: the glue is patched at one exact, checked place, and
-// every entry is first bundled against the merged module itself, so an
-// import of a name the merged module does not export fails the build (as it
-// would fail in a browser) instead of being shipped.
+// Safe by construction: the glue is patched only where it is written exactly
+// as expected (else the build fails), every entry is first bundled against
+// the sources of the modules it imports, so an import of a name they do not
+// export fails the build (as it would fail in a browser), and no module may
+// end up copied into two outputs or in none.
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
-const [src, out] = process.argv.slice(2).map((dir) => dir && resolve(dir));
-if (!src || !out) throw new Error("usage: node scripts/bundle.mjs SRC OUT");
+const [src, out, unreadFile] = process.argv.slice(2).map((dir) => dir && resolve(dir));
+if (!src || !out || !unreadFile) throw new Error("usage: node scripts/bundle.mjs SRC OUT UNREAD_EXPORTS_FILE");
 
 const GLUE = "emporix_optin.js";
 
@@ -90,19 +101,21 @@ for (const { what, anchor, from, check } of PATCHES) {
 }
 writeFileSync(join(src, GLUE), glue);
 
-// What the merged module exports: every export of the hand-written modules
-// (the default being the loaded wasm's exports, for the package's own tests)
-// and the glue's class the element checks configs with.
+// What the merged module exports: every export of the loader (the default
+// being the loaded wasm's exports, for the package's own tests) and of
+// client.js, and the glue's class the element checks configs with.
 const MERGED_ENTRY = `
 export * from "./wasm.js";
 export { default } from "./wasm.js";
-export * from "./error.js";
-export * from "./link.js";
 export * from "./client.js";
 export { OptInClientCore } from "./${GLUE}";
 `;
 
 const common = { bundle: true, format: "esm", minify: true, write: false, logLevel: "warning", absWorkingDir: src };
+const inputsOf = (result) =>
+  Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith("<"))
+    .map((input) => relative(src, resolve(src, input)));
 
 const merged = await build({
   ...common,
@@ -113,65 +126,92 @@ const merged = await build({
   stdin: { contents: MERGED_ENTRY, resolveDir: src, sourcefile: "<merged>" },
   metafile: true,
 });
-// The source files inside the merged module, by name (`wasm.js`, …).
-const mergedFiles = new Set(
-  Object.keys(merged.metafile.inputs)
-    .filter((input) => input !== "<merged>")
-    .map((input) => relative(src, resolve(src, input))),
-);
-if (!mergedFiles.has(GLUE)) throw new Error(`merged module: ${GLUE} (the glue) is not in it`);
+// The wasm exports the merged module reads (as `wasm.<name>`, the only way the
+// glue reads them: short-imports.mjs checks), in esbuild's unminified output,
+// where the glue's `wasm` keeps its name. `memory` and the reference table
+// stay: the default export hands them to the package's memory tests.
+const KEPT_EXPORTS = ["memory", "__wbindgen_externrefs"];
+{
+  const analysis = await build({ ...common, minify: false, stdin: { contents: MERGED_ENTRY, resolveDir: src, sourcefile: "<merged>" } });
+  const code = analysis.outputFiles[0].text;
+  if (!/(?<![\w$])wasm = instance\.exports;/.test(code)) throw new Error("merged module: the glue's `wasm` was renamed");
+  const read = new Set([...code.matchAll(/(?<![\w$])wasm\.([\w$]+)/g)].map(([, field]) => field));
+  const module = new WebAssembly.Module(readFileSync(join(src, "emporix_optin_bg.wasm")));
+  const unread = WebAssembly.Module.exports(module)
+    .map((entry) => entry.name)
+    .filter((field) => !read.has(field) && !KEPT_EXPORTS.includes(field));
+  writeFileSync(unreadFile, unread.join(",") + "\n");
+}
 
-// Imports of a merged file go to the merged module: in the real build as an
-// import of ./emporix_optin.js, in the check as the merged module's source.
-// Other relative imports (element.js → ./flow.js) stay as written; bare ones
-// (react, node:fs/promises) are the consumer's.
-function redirect({ check }) {
+// The package's entries, from its exports map (inline/ is made later, by
+// inline-entry.mjs): each is a module of its own.
+const manifest = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
+const entries = [
+  ...new Set(
+    Object.values(manifest.exports)
+      .flatMap((target) => (typeof target === "string" ? [target] : Object.values(target)))
+      .filter((path) => path.endsWith(".js") && !path.startsWith("./inline/"))
+      .map((path) => path.slice(2)),
+  ),
+].sort();
+if (!entries.includes("index.js")) throw new Error("no index.js among the entries");
+
+// Which output module holds each source file: the glue, the loader and
+// client.js are emporix_optin.js; the plain functions index.js imports
+// (error.js, link.js) are index.js's own code.
+const owner = new Map(inputsOf(merged).map((name) => [name, GLUE]));
+if (owner.get(GLUE) !== GLUE) throw new Error(`merged module: ${GLUE} (the glue) is not in it`);
+const OUTPUT_SOURCES = new Map([[GLUE, MERGED_ENTRY]]);
+
+// Imports of a file another output holds go to that output: in the real build
+// as an import of ./emporix_optin.js (or ./index.js), in the check as that
+// output's source. Imports of another entry (element.js → ./flow.js) stay as
+// written; bare ones (react, node:fs/promises) are the consumer's. What is
+// left (error.js, link.js from index.js) is bundled into the entry.
+function redirect(entry, { check }) {
   return {
-    name: "merged-module",
+    name: "package-modules",
     setup(builder) {
       builder.onResolve({ filter: /.*/ }, (args) => {
-        if (args.namespace === "merged") return undefined;
-        if (args.kind === "entry-point") return undefined;
+        if (args.kind === "entry-point" || args.namespace === "output") return undefined;
         const importer = relative(src, args.importer);
-        if (check && mergedFiles.has(importer)) return undefined; // inside the merged module
+        if (check && owner.has(importer)) return undefined; // inside an output module
         if (!/^\.\.?\//.test(args.path)) return { path: args.path, external: true };
         const name = relative(src, resolve(args.resolveDir, args.path));
-        if (!mergedFiles.has(name)) return { path: args.path, external: true };
-        return check ? { path: "merged", namespace: "merged" } : { path: `./${GLUE}`, external: true };
+        const holder = owner.get(name);
+        if (holder !== undefined && holder !== entry) {
+          return check ? { path: holder, namespace: "output" } : { path: `./${holder}`, external: true };
+        }
+        if (entries.includes(name)) return { path: args.path, external: true };
+        return undefined;
       });
-      builder.onLoad({ filter: /.*/, namespace: "merged" }, () => ({ contents: MERGED_ENTRY, resolveDir: src }));
+      builder.onLoad({ filter: /.*/, namespace: "output" }, (args) => ({
+        contents: OUTPUT_SOURCES.get(args.path),
+        resolveDir: src,
+      }));
     },
   };
 }
 
-const entries = readdirSync(src)
-  .filter((name) => name.endsWith(".js") && !mergedFiles.has(name))
-  .sort();
-if (!entries.includes("index.js")) throw new Error("no index.js among the entries");
+// index.js first: the files it bundles are its own from then on.
 const outputs = new Map([[GLUE, merged.outputFiles[0].text]]);
-// Minified output with nothing but imports and one export list.
-const REEXPORTS_ONLY = /^(?:import\{[^}]*\}from"[^"]*";)*export\{[^}]*\};\n?$/;
-for (const entry of entries) {
-  await build({ ...common, entryPoints: [entry], plugins: [redirect({ check: true })] });
-  const built = await build({ ...common, entryPoints: [entry], plugins: [redirect({ check: false })], metafile: true });
-  const inputs = Object.keys(built.metafile.inputs);
-  if (inputs.length !== 1) throw new Error(`${entry}: bundled ${inputs.join(", ")}, expected only itself`);
-  let code = built.outputFiles[0].text;
-  // A module of re-exports only (index.js) as one statement: esbuild writes
-  // an import per source module, all from the merged module now.
-  const names = built.metafile.outputs[Object.keys(built.metafile.outputs)[0]].exports;
-  if (REEXPORTS_ONLY.test(code) && names.length > 0) {
-    const reexport = `export{${[...names].sort().join(",")}}from"./${GLUE}";\n`;
-    await build({ ...common, stdin: { contents: reexport, resolveDir: src, sourcefile: entry }, plugins: [redirect({ check: true })] });
-    code = reexport;
+for (const entry of ["index.js", ...entries.filter((name) => name !== "index.js")]) {
+  await build({ ...common, entryPoints: [entry], plugins: [redirect(entry, { check: true })] });
+  const built = await build({ ...common, entryPoints: [entry], plugins: [redirect(entry, { check: false })], metafile: true });
+  for (const name of inputsOf(built)) {
+    if (name === entry) continue;
+    if (entry !== "index.js") throw new Error(`${entry}: would carry its own copy of ${name}`);
+    owner.set(name, entry);
   }
-  outputs.set(entry, code);
+  owner.set(entry, entry);
+  OUTPUT_SOURCES.set(entry, readFileSync(join(src, entry), "utf8"));
+  outputs.set(entry, built.outputFiles[0].text);
 }
+const strays = readdirSync(src).filter((name) => name.endsWith(".js") && !owner.has(name));
+if (strays.length > 0) throw new Error(`in no module of the package: ${strays.join(", ")}`);
 
 // The main entry is index.js and the merged module, nothing else.
-const indexImports = [...outputs.get("index.js").matchAll(/from\s*"([^"]+)"/g)].map(
-  ([, path]) => path,
-);
+const indexImports = [...outputs.get("index.js").matchAll(/from\s*"([^"]+)"/g)].map(([, path]) => path);
 if (indexImports.some((path) => path !== `./${GLUE}`)) {
   throw new Error(`index.js imports ${indexImports.join(", ")}: only ./${GLUE} expected`);
 }
@@ -182,6 +222,8 @@ for (const file of readdirSync(src, { withFileTypes: true })) {
   if (!file.name.endsWith(".js")) copyFileSync(join(src, file.name), join(out, file.name));
 }
 for (const [name, contents] of outputs) writeFileSync(join(out, name), contents);
+const heldBy = (output) => [...owner].filter(([name, holder]) => holder === output && name !== output).map(([name]) => name);
 console.log(
-  `[bundle] ${GLUE} from ${[...mergedFiles].sort().join(", ")}; ${entries.join(", ")} minified, imports redirected`,
+  `[bundle] ${GLUE} holds ${heldBy(GLUE).sort().join(", ")}; index.js ${heldBy("index.js").sort().join(", ")}; ` +
+    `${entries.filter((name) => name !== "index.js").join(", ")} import them`,
 );

@@ -42,24 +42,19 @@ cargo "+$release_toolchain" build --quiet --release --target wasm32-unknown-unkn
   --config "target.wasm32-unknown-unknown.rustflags=$rustflags"
 
 # Assembled aside, then moved into place, so pkg/ is never half-built. The
-# sources (wasm-bindgen's output and pkg-template/) go to $src, the package's
-# files to $stage.
+# sources (wasm-bindgen's output and pkg-template/) go to $work/src, the
+# package's files to $stage.
 mkdir -p target/package
 stage="$(mktemp -d target/package/stage.XXXXXX)"
-src="$(mktemp -d target/package/src.XXXXXX)"
-trap 'rm -rf "$stage" "$src"' EXIT
+work="$(mktemp -d target/package/work.XXXXXX)"
+trap 'rm -rf "$stage" "$work"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
+src="$work/src"
 
 wasm-bindgen --target web --out-dir "$src" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
 rm "$src/emporix_optin_bg.wasm.d.ts"
-# The producers and target-features sections are for toolchains, not for
-# browsers: dropped once wasm-opt (which reads the latter) is done.
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-mutable-globals --enable-multivalue \
-  --strip-producers --strip-target-features \
-  "$src/emporix_optin_bg.wasm" -o "$src/emporix_optin_bg.wasm"
 # Short import and export names, without their hashes, in the wasm and the
 # glue alike.
 node scripts/short-imports.mjs "$src/emporix_optin_bg.wasm" "$src/emporix_optin.js"
@@ -71,7 +66,16 @@ cp -R pkg-template/. "$src/"
 # entry stays its own module, importing that one (scripts/bundle.mjs says
 # why and how). The .d.ts files keep their TSDoc. esbuild is pinned in
 # package.json and deterministic, so the tarball stays reproducible.
-node scripts/bundle.mjs "$src" "$stage"
+node scripts/bundle.mjs "$src" "$stage" "$work/unread-exports"
+# The wasm's exports that the JavaScript never reads go, and wasm-opt drops
+# the code only they reached. The producers and target-features sections are
+# for toolchains, not for browsers: dropped once wasm-opt (which reads the
+# latter) is done.
+node scripts/short-imports.mjs --drop-exports "$(cat "$work/unread-exports")" "$stage/emporix_optin_bg.wasm"
+"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-mutable-globals --enable-multivalue \
+  --strip-producers --strip-target-features \
+  "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
 # emporix-optin/inline: copies of the minified browser modules with the wasm
 # embedded (inline/).
 node scripts/inline-entry.mjs "$stage"
