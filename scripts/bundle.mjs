@@ -50,9 +50,9 @@ glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_in
 
 // Fallbacks of the glue for engines older than the package's minimum (the
 // README's "Where it works": Chrome 96, Firefox 79, Safari 15, Node 20), which
-// all have FinalizationRegistry (Chrome 84, Firefox 79, Safari 14.1) and
-// TextEncoder.encodeInto (Chrome 74, Firefox 66, Safari 14.1), and a branch
-// for a call the glue never makes. Each is cut only where the helper it
+// all have FinalizationRegistry (Chrome 84, Firefox 79, Safari 14.1; the
+// TextEncoder.encodeInto test goes with wasm-bindgen's --encode-into always),
+// and a branch for a call the glue never makes. Each is cut only where the helper it
 // belongs to is there (a glue without it needs no patch) and it is written
 // exactly as wasm-bindgen 0.2.130 writes it; otherwise the build fails.
 const PATCHES = [
@@ -60,11 +60,6 @@ const PATCHES = [
     what: "the FinalizationRegistry fallback",
     anchor: /typeof FinalizationRegistry/g,
     from: /\(typeof FinalizationRegistry === 'undefined'\)\n {4}\? \{ register: \(\) => \{\}, unregister: \(\) => \{\} \}\n {4}: (?=new FinalizationRegistry\()/g,
-  },
-  {
-    what: "the TextEncoder.encodeInto polyfill",
-    anchor: /'encodeInto' in/g,
-    from: /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{\n {4}cachedTextEncoder\.encodeInto = function \(arg, view\) \{\n {8}const buf = cachedTextEncoder\.encode\(arg\);\n {8}view\.set\(buf\);\n {8}return \{\n {12}read: arg\.length,\n {12}written: buf\.length\n {8}\};\n {4}\};\n\}\n/g,
   },
   {
     // Only when every call passes wasm-bindgen's realloc (else kept).

@@ -51,7 +51,10 @@ trap 'rm -rf "$stage" "$work"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
 src="$work/src"
 
-wasm-bindgen --target web --out-dir "$src" --out-name emporix_optin \
+# --encode-into always: every engine the package supports has
+# TextEncoder.encodeInto (Chrome 74, Firefox 66, Safari 14.1), so the glue
+# needs no fallback for it.
+wasm-bindgen --target web --encode-into always --out-dir "$src" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
 rm "$src/emporix_optin_bg.wasm.d.ts"
