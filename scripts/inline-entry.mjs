@@ -16,8 +16,8 @@ if (!stage) throw new Error("usage: node scripts/inline-entry.mjs STAGE");
 
 const WASM_FILE = "emporix_optin_bg.wasm";
 const BYTES_MODULE = "emporix_optin_bg.wasm.js";
-// wasm.js's `new URL("./emporix_optin_bg.wasm", import.meta.url)` and the
-// wasm-bindgen glue's default `new URL('emporix_optin_bg.wasm', import.meta.url)`.
+// The loader's `new URL("./emporix_optin_bg.wasm", import.meta.url)` (wasm.js,
+// merged into emporix_optin.js; the glue's own loader is left out).
 const WASM_URL = /new URL\((["'])(?:\.\/)?emporix_optin_bg\.wasm\1,\s*import\.meta\.url\)/g;
 // The modules are minified by then: one statement may follow another on a line.
 const RELATIVE_IMPORT = /(?:^|[\n;])\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.\/[\w./-]+\.js)["']/g;
@@ -55,8 +55,8 @@ for (const name of modules) {
   mkdirSync(dirname(`${stage}/inline/${name}`), { recursive: true });
   writeFileSync(`${stage}/inline/${name}`, source);
 }
-// Both the loader (wasm.js) and the glue's fallback must have been redirected.
-if (replaced < 2) throw new Error(`inline entry: expected the wasm URL in wasm.js and the glue, replaced ${replaced}`);
+// The loader's one URL must have been redirected.
+if (replaced !== 1) throw new Error(`inline entry: expected the loader's wasm URL once, replaced ${replaced}`);
 
 // Gzipped before base64: base64 of the raw bytes gzips to 62 KB, base64 of the
 // gzipped bytes to 48 KB; DecompressionStream undoes it in every runtime the

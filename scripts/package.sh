@@ -41,35 +41,50 @@ cargo "+$release_toolchain" build --quiet --release --target wasm32-unknown-unkn
   -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
   --config "target.wasm32-unknown-unknown.rustflags=$rustflags"
 
-# Assembled aside, then moved into place, so pkg/ is never half-built.
+# Assembled aside, then moved into place, so pkg/ is never half-built. The
+# sources (wasm-bindgen's output and pkg-template/) go to $work/src, the
+# package's files to $stage.
 mkdir -p target/package
 stage="$(mktemp -d target/package/stage.XXXXXX)"
-trap 'rm -rf "$stage"' EXIT
+work="$(mktemp -d target/package/work.XXXXXX)"
+trap 'rm -rf "$stage" "$work"' EXIT
 chmod 755 "$stage"   # mktemp makes it private; pkg/ is served and read by others
+src="$work/src"
 
-wasm-bindgen --target web --out-dir "$stage" --out-name emporix_optin \
+# --encode-into always: every engine the package supports has
+# TextEncoder.encodeInto (Chrome 74, Firefox 66, Safari 14.1), so the glue
+# needs no fallback for it.
+wasm-bindgen --target web --encode-into always --out-dir "$src" --out-name emporix_optin \
   target/wasm32-unknown-unknown/release/emporix_optin.wasm
 # The raw wasm exports' types: internal, not part of the API.
-rm "$stage/emporix_optin_bg.wasm.d.ts"
-# The producers and target-features sections are for toolchains, not for
-# browsers: dropped once wasm-opt (which reads the latter) is done.
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+rm "$src/emporix_optin_bg.wasm.d.ts"
+# Short import and export names, without their hashes, in the wasm and the
+# glue alike.
+node scripts/short-imports.mjs "$src/emporix_optin_bg.wasm" "$src/emporix_optin.js"
+cp -R pkg-template/. "$src/"
+
+# Minified JavaScript: what a browser loads is the glue and the wrappers as
+# shipped, and not every storefront's bundler minifies dependencies. The
+# modules behind the main entry become one (emporix_optin.js); each other
+# entry stays its own module, importing that one (scripts/bundle.mjs says
+# why and how). The .d.ts files keep their TSDoc. esbuild is pinned in
+# package.json and deterministic, so the tarball stays reproducible.
+node scripts/bundle.mjs "$src" "$stage" "$work/unread-exports"
+# The wasm's exports that the JavaScript never reads go, and wasm-opt drops
+# the code only they reached. The producers and target-features sections are
+# for toolchains, not for browsers: dropped once wasm-opt (which reads the
+# latter) is done. --low-memory-unused lets wasm-opt fold a small constant
+# added to a pointer into the load's or store's offset, which differ only when
+# the addition wraps past 4 GiB into the first KiB of memory: nothing here
+# points near that (rustc links the stack first, below 1 MiB; data and heap
+# lie above it; the memory is a few MiB), and Emscripten assumes the same by
+# default. --converge repeats -Oz while it still shrinks. Together: -359 B gzip.
+node scripts/short-imports.mjs --drop-exports "$(cat "$work/unread-exports")" "$stage/emporix_optin_bg.wasm"
+"$WASM_OPT" -Oz --low-memory-unused --converge \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-mutable-globals --enable-multivalue \
   --strip-producers --strip-target-features \
   "$stage/emporix_optin_bg.wasm" -o "$stage/emporix_optin_bg.wasm"
-# Import names and closure-shim export names without their hashes, in the
-# wasm and the glue (-2.9 KB gzip).
-node scripts/short-imports.mjs "$stage/emporix_optin_bg.wasm" "$stage/emporix_optin.js"
-cp -R pkg-template/. "$stage/"
-
-# Minified JavaScript: what a browser loads is the glue and the wrappers as
-# shipped, and not every storefront's bundler minifies dependencies. Each file
-# stays a separate ES module (no bundling: the file list and the lazy wasm
-# load stay as they are); the .d.ts files keep their TSDoc. esbuild is pinned
-# in package.json and deterministic, so the tarball stays reproducible.
-ESBUILD="$PWD/node_modules/.bin/esbuild"
-find "$stage" -name '*.js' -print0 | sort -z | xargs -0 "$ESBUILD" --minify --format=esm \
-  --log-level=warning --allow-overwrite --outdir="$stage" --outbase="$stage"
 # emporix-optin/inline: copies of the minified browser modules with the wasm
 # embedded (inline/).
 node scripts/inline-entry.mjs "$stage"

@@ -13,20 +13,19 @@ const { PACKAGE_TARBALL, REPO_DIR } = process.env;
 if (!PACKAGE_TARBALL || !REPO_DIR) throw new Error("run through scripts/test-package.sh");
 const PKG_DIR = join(REPO_DIR, "pkg");
 
-// What a storefront installs: the entries, the hand-written modules and
-// declarations, the wasm-bindgen glue and its types, the wasm, the inline
-// entry's copies of the modules with the wasm as base64, and the manifest and
-// README.
+// What a storefront installs: the entries, the declarations, the module the
+// main entry's code is merged into (the wasm-bindgen glue with the loader and
+// the hand-written wrappers: scripts/bundle.mjs) and the glue's types, the
+// wasm, the inline entry's copies of the modules with the wasm as base64, and
+// the manifest and README.
 const EXPECTED_FILES = [
   "README.md",
   "client.d.ts",
-  "client.js",
   "element.d.ts",
   "element.js",
   "emporix_optin.d.ts",
   "emporix_optin.js",
   "emporix_optin_bg.wasm",
-  "error.js",
   "flow.d.ts",
   "flow.js",
   "i18n.d.ts",
@@ -34,19 +33,13 @@ const EXPECTED_FILES = [
   "index.d.ts",
   "index.js",
   "inline.d.ts",
-  "inline/client.js",
   "inline/emporix_optin.js",
   "inline/emporix_optin_bg.wasm.js",
-  "inline/error.js",
   "inline/index.js",
-  "inline/link.js",
-  "inline/wasm.js",
-  "link.js",
   "node.js",
   "package.json",
   "react.d.ts",
   "react.js",
-  "wasm.js",
 ];
 
 // The activation flow's subpaths (emporix-optin/flow, /element, /react, /i18n).
