@@ -40,8 +40,13 @@ pub mod validate;
 pub use error::{ErrorCode, Operation, OptInError};
 pub use model::CustomerToken;
 
-/// The wasm heap: talc instead of std's dlmalloc, for a smaller module
-/// (measured in bench/SIZE.md).
+/// The wasm heap: lol_alloc's free list (address-ordered, coalescing) instead
+/// of std's dlmalloc or talc, for a smaller module (measured in
+/// bench/SIZE.md); the memory workloads of the hardening suite and `make
+/// bench` check that it stays flat.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// SAFETY: without the `atomics` target feature a wasm module has one thread,
+// which is what `AssumeSingleThreaded` requires.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
