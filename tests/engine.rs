@@ -70,12 +70,15 @@ impl World {
                     self.ended.push((send, self.now, Some(0)));
                 }
                 Output::AskProvider { send, client } => self.asked.push((send, client)),
-                Output::Settle { call, result } => {
-                    assert!(
-                        self.settled.iter().all(|(c, ..)| *c != call),
-                        "{call:?} settled twice"
-                    );
-                    self.settled.push((call, self.now, result));
+                Output::Settle { calls, result } => {
+                    assert!(!calls.is_empty(), "a settlement of no caller");
+                    for call in calls {
+                        assert!(
+                            self.settled.iter().all(|(c, ..)| *c != call),
+                            "{call:?} settled twice"
+                        );
+                        self.settled.push((call, self.now, result.clone()));
+                    }
                 }
             }
         }

@@ -354,7 +354,7 @@ impl Hub {
         let call = CallId(self.next_id());
         if aborted {
             // A caller that has already given up neither starts nor joins anything.
-            self.settle(call, Err(OptInError::Aborted.into()));
+            self.settle(vec![call], Err(OptInError::Aborted.into()));
             return call;
         }
         let deadline = now + f64::from(timeout_ms);
@@ -524,9 +524,11 @@ impl Hub {
         self.outputs.is_empty() && self.poll_timeout().is_none()
     }
 
-    /// Outputs `call`'s settlement.
-    fn settle(&mut self, call: CallId, result: Result<Answer, Failed>) {
-        self.outputs.push(Output::Settle { call, result });
+    /// Outputs the settlement of `calls`, if any, all with `result`.
+    fn settle(&mut self, calls: Vec<CallId>, result: Result<Answer, Failed>) {
+        if !calls.is_empty() {
+            self.outputs.push(Output::Settle { calls, result });
+        }
     }
 
     /// The caller at `at` rejects with `error`, alone, and leaves its
@@ -534,7 +536,7 @@ impl Hub {
     /// confirmation runs on (see the module docs).
     fn leave(&mut self, at: usize, error: OptInError) {
         let call = self.calls.remove(at);
-        self.settle(call.id, Err(error.into()));
+        self.settle(vec![call.id], Err(error.into()));
         let Some(at) = self.exchanges.iter().position(|e| e.id == call.exchange) else {
             return;
         };
@@ -649,20 +651,25 @@ impl Hub {
         self.end(at, result.map_err(Failed::from));
     }
 
-    /// Ends the exchange at `at`: its callers settle with `result`, and a
-    /// request still out is cancelled.
+    /// Ends the exchange at `at`: its callers settle with `result` (one
+    /// output for all of them), and a request still out is cancelled.
     fn end(&mut self, at: usize, result: Result<Answer, Failed>) {
+        let mut calls = Vec::new();
+        self.close(at, result.is_err(), &mut calls);
+        self.settle(calls, result);
+    }
+
+    /// Removes the exchange at `at`, cancelling its request when it `failed`
+    /// while one is out, and moves its callers to `calls`.
+    fn close(&mut self, at: usize, failed: bool, calls: &mut Vec<CallId>) {
         let exchange = self.exchanges.remove(at);
-        if let State::Sending { send, .. } = exchange.state {
-            if result.is_err() {
-                self.outputs.push(Output::Cancel(send));
-            }
+        if let (State::Sending { send, .. }, true) = (exchange.state, failed) {
+            self.outputs.push(Output::Cancel(send));
         }
         let mut i = 0;
         while i < self.calls.len() {
             if self.calls[i].exchange == exchange.id {
-                let call = self.calls.remove(i);
-                self.settle(call.id, result.clone());
+                calls.push(self.calls.remove(i).id);
             } else {
                 i += 1;
             }
@@ -725,7 +732,8 @@ impl Hub {
     }
 
     /// The renewal of the client at `at` ended: its exchanges send with the
-    /// new token, or fail with the renewal's error.
+    /// new token, or fail with the renewal's error (one output for all their
+    /// callers).
     fn renewed(&mut self, at: usize, result: Result<Session, Failed>) {
         let client = &mut self.clients[at];
         client.renewal = None;
@@ -735,6 +743,7 @@ impl Hub {
             client.session = Some(session);
             token
         });
+        let mut calls = Vec::new();
         let mut i = 0;
         while i < self.exchanges.len() {
             let exchange = &self.exchanges[i];
@@ -749,8 +758,11 @@ impl Hub {
                     self.send(i, token.clone());
                     i += 1;
                 }
-                Err(failed) => self.end(i, Err(failed.clone())),
+                Err(_) => self.close(i, true, &mut calls),
             }
+        }
+        if let Err(failed) = result {
+            self.settle(calls, Err(failed));
         }
     }
 

@@ -140,11 +140,13 @@ pub enum Output {
         /// Whose provider.
         client: ClientId,
     },
-    /// Settle a caller's promise.
+    /// Settle callers' promises, all with the same result: the callers of
+    /// one exchange (or of every exchange a failed renewal ends) share one
+    /// output, so the result is never copied per caller.
     Settle {
-        /// Whose.
-        call: CallId,
-        /// Resolve with the answer, or reject with the error.
+        /// Whose: one or more callers, each listed once.
+        calls: Vec<CallId>,
+        /// Resolve each with the answer, or reject each with the error.
         result: Result<Answer, Failed>,
     },
 }

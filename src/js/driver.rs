@@ -9,7 +9,8 @@
 //! aborted signals and the clock to the hub, performs every output, and arms
 //! its one timer for the hub's next deadline (a timer that fires early is a
 //! no-op for the hub, and is armed again). Each caller gets a promise of its
-//! own, settled by the hub's `Settle`, so it can reject alone; the only thing
+//! own, settled by the hub's `Settle` (which may name several callers: one
+//! result, a JavaScript value built for each), so it can reject alone; the only thing
 //! callers share is the fetch the hub shares.
 //!
 //! No futures and no executor: every asynchronous step is a JavaScript
@@ -331,7 +332,11 @@ fn perform(output: Output) {
             }
         }
         Output::AskProvider { send, client } => ask_provider(send, client),
-        Output::Settle { call, result } => settle(call, result),
+        Output::Settle { calls, result } => {
+            for call in calls {
+                settle(call, &result);
+            }
+        }
     }
 }
 
@@ -495,7 +500,10 @@ fn provided(send: SendId, answer: ProviderAnswer, cause: Option<JsValue>) {
     state(|state| state.causes.retain(|(s, _)| *s != send));
 }
 
-fn settle(call: CallId, result: Result<Answer, Failed>) {
+/// Settles `call` with the result it shares with the other callers of its
+/// output: read by reference, so each caller still gets a JavaScript value
+/// (and `OptInError`) of its own, and the Rust value is never copied.
+fn settle(call: CallId, result: &Result<Answer, Failed>) {
     let pending = state(|state| {
         let at = state.calls.iter().position(|p| p.call == call)?;
         let pending = state.calls.swap_remove(at);
@@ -519,7 +527,7 @@ fn settle(call: CallId, result: Result<Answer, Failed>) {
     let _ = match result {
         Ok(Answer::Customer(token)) => pending
             .resolve
-            .call1(&JsValue::UNDEFINED, &customer_token_to_js(&token)),
+            .call1(&JsValue::UNDEFINED, &customer_token_to_js(token)),
         Ok(Answer::Sent) => pending
             .resolve
             .call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED),
@@ -531,7 +539,7 @@ fn settle(call: CallId, result: Result<Answer, Failed>) {
 
 /// The `OptInError` to reject with, its `cause` set when a provider's
 /// thrown value or rejection is the cause.
-fn failure_to_js(failed: Failed) -> JsValue {
+fn failure_to_js(failed: &Failed) -> JsValue {
     let error = to_js_error(&failed.error);
     let cause = failed.cause.and_then(|send| {
         state(|state| {
