@@ -24,6 +24,7 @@ pub(crate) fn absent(value: &JsValue) -> bool {
 /// The property `name` of `object`; `undefined` and `null` read as absent. A
 /// throwing getter or proxy is reported, with `name` as the field, not
 /// propagated.
+#[inline(never)]
 pub(crate) fn property(
     object: &JsValue,
     name: &'static str,
@@ -62,6 +63,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional string property.
+    #[inline(never)]
     pub(crate) fn optional_string(&self, name: &'static str) -> Result<Option<String>, OptInError> {
         match self.get(name)? {
             None => Ok(None),
@@ -73,12 +75,14 @@ impl<'a> Fields<'a> {
     }
 
     /// A required string property.
+    #[inline(never)]
     pub(crate) fn string(&self, name: &'static str) -> Result<String, OptInError> {
         self.optional_string(name)?
             .ok_or(OptInError::invalid(name, "is required"))
     }
 
     /// An optional number property.
+    #[inline(never)]
     pub(crate) fn optional_number(&self, name: &'static str) -> Result<Option<f64>, OptInError> {
         match self.get(name)? {
             None => Ok(None),
@@ -154,23 +158,30 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     if depth >= MAX_DEPTH {
         return None;
     }
+    // Plain loops rather than `collect::<Option<_>>()`, whose iterator
+    // adapters cost more code than the walk itself.
     if Array::is_array(value) {
         let items: &Array = value.unchecked_ref();
+        let length = items.length();
+        let mut walked = Vec::new();
         // `get` rather than `iter`, which binds a second way to index.
-        let items = (0..items.length()).map(|at| json_at(&items.get(at), depth + 1));
-        return items.collect::<Option<_>>().map(Json::Array);
+        for at in 0..length {
+            walked.push(json_at(&items.get(at), depth + 1)?);
+        }
+        return Some(Json::Array(walked));
     }
     // `JSON.parse` has already kept the last of duplicate keys.
-    let members = Object::entries(value.unchecked_ref())
-        .into_iter()
-        .map(|entry| {
-            let entry: Array = entry.unchecked_into();
-            Some((
-                entry.get(0).as_string()?,
-                json_at(&entry.get(1), depth + 1)?,
-            ))
-        });
-    members.collect::<Option<_>>().map(Json::Object)
+    let entries = Object::entries(value.unchecked_ref());
+    let length = entries.length();
+    let mut members = Vec::new();
+    for at in 0..length {
+        let entry: Array = entries.get(at).unchecked_into();
+        members.push((
+            entry.get(0).as_string()?,
+            json_at(&entry.get(1), depth + 1)?,
+        ));
+    }
+    Some(Json::Object(members))
 }
 
 /// `value` as a plain JavaScript object, through its serde derive:
