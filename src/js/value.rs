@@ -24,7 +24,6 @@ pub(crate) fn absent(value: &JsValue) -> bool {
 /// The property `name` of `object`; `undefined` and `null` read as absent. A
 /// throwing getter or proxy is reported, with `name` as the field, not
 /// propagated.
-#[inline(never)]
 pub(crate) fn property(
     object: &JsValue,
     name: &'static str,
@@ -63,7 +62,6 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional string property.
-    #[inline(never)]
     pub(crate) fn optional_string(&self, name: &'static str) -> Result<Option<String>, OptInError> {
         match self.get(name)? {
             None => Ok(None),
@@ -75,14 +73,12 @@ impl<'a> Fields<'a> {
     }
 
     /// A required string property.
-    #[inline(never)]
     pub(crate) fn string(&self, name: &'static str) -> Result<String, OptInError> {
         self.optional_string(name)?
             .ok_or(OptInError::invalid(name, "is required"))
     }
 
     /// An optional number property.
-    #[inline(never)]
     pub(crate) fn optional_number(&self, name: &'static str) -> Result<Option<f64>, OptInError> {
         match self.get(name)? {
             None => Ok(None),
