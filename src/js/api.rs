@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::driver;
 use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
-use super::value;
+use super::value::{self, Fields};
 use crate::engine::Caller;
 use crate::model::CustomerToken;
 
@@ -33,8 +33,18 @@ pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
 /// One call with the caller's own anonymous token: `field` is the call's
 /// argument in `options`.
 fn call(options: &JsValue, field: &'static str, resend: bool) -> Promise {
-    let (options, argument) = match ClientOptions::read_with(options, field) {
-        Ok(read) => read,
+    // The options first, then the call's own string: the first problem is
+    // reported.
+    let fields = match Fields::new(options, "options") {
+        Ok(fields) => fields,
+        Err(error) => return driver::rejected(error),
+    };
+    let options = match ClientOptions::read(&fields) {
+        Ok(options) => options,
+        Err(error) => return driver::rejected(error),
+    };
+    let argument = match fields.string(field) {
+        Ok(argument) => argument,
         Err(error) => return driver::rejected(error),
     };
     let caller = Caller::Token {

@@ -222,10 +222,13 @@ impl OptInClientCore {
         options: &JsValue,
         resend: bool,
     ) -> Promise {
-        let read =
-            CallOptions::read(options).and_then(|options| Ok((string(argument, field)?, options)));
-        let (argument, options) = match read {
-            Ok(read) => read,
+        // The options first, then the argument: the first problem is reported.
+        let options = match CallOptions::read(options) {
+            Ok(options) => options,
+            Err(error) => return driver::rejected(error),
+        };
+        let argument = match string(argument, field) {
+            Ok(argument) => argument,
             Err(error) => return driver::rejected(error),
         };
         let caller = Caller::Client(self.client);

@@ -59,38 +59,41 @@ pub struct ResendActivationOptions {
 }
 
 impl ClientOptions {
-    /// Reads a call's options object: these options and then the call's own
-    /// required string `field` (`token` or `email`).
-    pub(crate) fn read_with(
-        value: &JsValue,
-        field: &'static str,
-    ) -> Result<(ClientOptions, String), OptInError> {
-        let fields = Fields::new(value, "options")?;
+    /// Reads these options from a call's options object; the call's own
+    /// required string (`token` or `email`) is read after them.
+    pub(crate) fn read(fields: &Fields) -> Result<ClientOptions, OptInError> {
         let anonymous_token = fields.string("anonymousToken")?;
         validate::anonymous_token(&anonymous_token)?;
-        let options = ClientOptions {
+        Ok(ClientOptions {
             tenant: fields.string("tenant")?,
             anonymous_token,
             base_url: fields.optional_string("baseUrl")?,
             timeout_ms: fields.optional_number("timeoutMs")?,
             signal: fields.optional_signal("signal")?,
-        };
-        Ok((options, fields.string(field)?))
+        })
     }
 }
 
 impl ConfirmOptInOptions {
     /// Reads the options object passed from JavaScript.
     pub fn read(value: &JsValue) -> Result<ConfirmOptInOptions, OptInError> {
-        let (client, token) = ClientOptions::read_with(value, "token")?;
-        Ok(ConfirmOptInOptions { client, token })
+        let fields = Fields::new(value, "options")?;
+        let client = ClientOptions::read(&fields)?;
+        Ok(ConfirmOptInOptions {
+            client,
+            token: fields.string("token")?,
+        })
     }
 }
 
 impl ResendActivationOptions {
     /// Reads the options object passed from JavaScript.
     pub fn read(value: &JsValue) -> Result<ResendActivationOptions, OptInError> {
-        let (client, email) = ClientOptions::read_with(value, "email")?;
-        Ok(ResendActivationOptions { client, email })
+        let fields = Fields::new(value, "options")?;
+        let client = ClientOptions::read(&fields)?;
+        Ok(ResendActivationOptions {
+            client,
+            email: fields.string("email")?,
+        })
     }
 }

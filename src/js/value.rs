@@ -154,23 +154,30 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     if depth >= MAX_DEPTH {
         return None;
     }
+    // Plain loops rather than `collect::<Option<_>>()`, whose iterator
+    // adapters cost more code than the walk itself.
     if Array::is_array(value) {
         let items: &Array = value.unchecked_ref();
+        let length = items.length();
+        let mut walked = Vec::new();
         // `get` rather than `iter`, which binds a second way to index.
-        let items = (0..items.length()).map(|at| json_at(&items.get(at), depth + 1));
-        return items.collect::<Option<_>>().map(Json::Array);
+        for at in 0..length {
+            walked.push(json_at(&items.get(at), depth + 1)?);
+        }
+        return Some(Json::Array(walked));
     }
     // `JSON.parse` has already kept the last of duplicate keys.
-    let members = Object::entries(value.unchecked_ref())
-        .into_iter()
-        .map(|entry| {
-            let entry: Array = entry.unchecked_into();
-            Some((
-                entry.get(0).as_string()?,
-                json_at(&entry.get(1), depth + 1)?,
-            ))
-        });
-    members.collect::<Option<_>>().map(Json::Object)
+    let entries = Object::entries(value.unchecked_ref());
+    let length = entries.length();
+    let mut members = Vec::new();
+    for at in 0..length {
+        let entry: Array = entries.get(at).unchecked_into();
+        members.push((
+            entry.get(0).as_string()?,
+            json_at(&entry.get(1), depth + 1)?,
+        ));
+    }
+    Some(Json::Object(members))
 }
 
 /// `value` as a plain JavaScript object, through its serde derive:
