@@ -584,12 +584,19 @@ impl Hub {
             Some(Next::Refresh(refresh_token)) => Some(refresh_token.to_owned()),
             Some(Next::Renew) | None => None,
         };
+        let deadline = now + f64::from(client.timeout_ms);
+        self.renew(at, refresh.as_deref(), now, deadline);
+        None
+    }
+
+    /// Starts a renewal of the client at `at`, due by `deadline`: a refresh
+    /// with `refresh` when given, else a login, or asking its provider.
+    fn renew(&mut self, at: usize, refresh: Option<&str>, now: f64, deadline: f64) {
         let send = SendId(self.next_id());
         let client = &mut self.clients[at];
         let (stage, output) = match (&client.source, refresh) {
             (Source::Login(login), Some(refresh_token)) => {
-                let request = login.refresh(&refresh_token);
-                (Stage::Refreshing, fetch(send, request))
+                (Stage::Refreshing, fetch(send, login.refresh(refresh_token)))
             }
             (Source::Login(login), None) => (Stage::LoggingIn, fetch(send, login.login())),
             (Source::Provider, _) => (
@@ -599,17 +606,17 @@ impl Hub {
                     client: client.id,
                 },
             ),
-            // Exchanges of such a client carry the token itself.
-            (Source::Supplied(token), _) => return Some(token.clone()),
+            // Never renewed: its exchanges carry the token itself
+            // (`Bearer::Supplied`), so they never ask for one.
+            (Source::Supplied(_), _) => return,
         };
         client.renewal = Some(Renewal {
             send,
             stage,
             requested_at: now,
-            deadline: now + f64::from(client.timeout_ms),
+            deadline,
         });
         self.outputs.push(output);
-        None
     }
 
     /// The request of the exchange at `at` was answered (or not): retried
@@ -710,18 +717,7 @@ impl Hub {
             // refusal: the gateway asks for fewer requests, and a login
             // right after would be one more; the callers get
             // `rate_limited` and the session stays for a later refresh.
-            let send = SendId(self.next_id());
-            let client = &mut self.clients[at];
-            if let Source::Login(login) = &client.source {
-                self.outputs.push(fetch(send, login.login()));
-            }
-            client.renewal = Some(Renewal {
-                send,
-                stage: Stage::LoggingIn,
-                requested_at: now,
-                deadline,
-            });
-            return;
+            return self.renew(at, None, now, deadline);
         }
         let client = &mut self.clients[at];
         let result = anonymous::grant(response).map(|grant| match client.session.take() {
