@@ -77,8 +77,9 @@ struct Client {
 enum Source {
     /// The `anonymousToken` string: used as it is, never renewed.
     Supplied(String),
-    /// The client's own anonymous login (`clientId`).
-    Login(AnonymousLogin),
+    /// The client's own anonymous login (`clientId`), boxed: it is most of
+    /// a client's size, and a smaller `Client` is cheaper to move.
+    Login(Box<AnonymousLogin>),
     /// A token provider function, asked through [`Output::AskProvider`].
     Provider,
 }
@@ -199,10 +200,10 @@ impl Hub {
         let source = match (config.client_id, config.anonymous_token) {
             (Some(client_id), None) => {
                 let login = AnonymousLogin::new(&target, client_id)?;
-                Source::Login(match config.context {
+                Source::Login(Box::new(match config.context {
                     Some(context) => login.with_context(context.clone()),
                     None => login,
-                })
+                }))
             }
             (None, Some(TokenSource::Provider)) => Source::Provider,
             (None, Some(TokenSource::Token(token))) => {
