@@ -318,18 +318,19 @@ impl Hub {
                 )
             }
             Caller::Client(id) => {
-                let client = self
-                    .clients
-                    .iter()
-                    .find(|c| c.id == id && !c.released)
-                    .ok_or(OptInError::invalid(
+                // (`let else`, not `ok_or`: the error is built only when needed.)
+                let Some(client) = self.clients.iter().find(|c| c.id == id && !c.released) else {
+                    return Err(OptInError::invalid(
                         "config",
                         "belongs to a released client",
-                    ))?;
+                    ));
+                };
                 let request = build(&client.target)?;
                 // The client's own `timeoutMs` is valid already.
-                let timeout_ms =
-                    validate::timeout_ms(timeout_ms.or(Some(f64::from(client.timeout_ms))))?;
+                let timeout_ms = match timeout_ms {
+                    Some(_) => validate::timeout_ms(timeout_ms)?,
+                    None => client.timeout_ms,
+                };
                 let bearer = match &client.source {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
