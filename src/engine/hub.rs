@@ -638,19 +638,16 @@ impl Hub {
             // customer service: nothing was spent or sent. Once more with a
             // fresh token.
             let client = *client;
-            let rejected = match std::mem::replace(&mut exchange.state, State::Token) {
-                State::Sending { token, .. } => token,
-                State::Token => String::new(),
-            };
             exchange.retried = true;
-            if let Some(session) = self
+            let session = self
                 .clients
                 .iter_mut()
                 .find(|c| c.id == client)
-                .and_then(|c| c.session.as_mut())
-            {
-                session.reject_access(&rejected);
+                .and_then(|c| c.session.as_mut());
+            if let (Some(session), State::Sending { token, .. }) = (session, &exchange.state) {
+                session.reject_access(token);
             }
+            exchange.state = State::Token;
             return self.advance(at, now);
         }
         let result = match exchange.request.operation {
