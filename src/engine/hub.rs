@@ -473,7 +473,7 @@ impl Hub {
                 operation: self.exchanges[at].request.operation,
                 timeout_ms: MAX_TIMEOUT_MS,
             };
-            self.end(at, Err(error.into()));
+            self.end(at, Err(error));
         }
         while let Some(at) = self.clients.iter().position(|c| {
             c.renewal
@@ -544,7 +544,7 @@ impl Hub {
         };
         let waited = self.calls.iter().any(|c| c.exchange == call.exchange);
         if !self.exchanges[at].shared && !waited {
-            self.end(at, Err(OptInError::Aborted.into()));
+            self.end(at, Err(OptInError::Aborted));
         }
     }
 
@@ -629,7 +629,7 @@ impl Hub {
             let error = OptInError::Network {
                 origin: exchange.request.origin.clone(),
             };
-            return self.end(at, Err(error.into()));
+            return self.end(at, Err(error));
         };
         if let (401, false, Bearer::Client(client)) =
             (response.status, exchange.retried, &exchange.bearer)
@@ -654,15 +654,17 @@ impl Hub {
             Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
             _ => response::resend_activation(response).map(|()| Answer::Sent),
         };
-        self.end(at, result.map_err(Failed::from));
+        self.end(at, result);
     }
 
     /// Ends the exchange at `at`: its callers settle with `result` (one
-    /// output for all of them), and a request still out is cancelled.
-    fn end(&mut self, at: usize, result: Result<Answer, Failed>) {
+    /// output for all of them), and a request still out is cancelled. An
+    /// exchange's error never has a `cause`, so it becomes a [`Failed`] here,
+    /// once, rather than at each of the ways an exchange ends.
+    fn end(&mut self, at: usize, result: Result<Answer, OptInError>) {
         let mut calls = Vec::new();
         self.close(at, result.is_err(), &mut calls);
-        self.settle(calls, result);
+        self.settle(calls, result.map_err(Failed::from));
     }
 
     /// Removes the exchange at `at`, cancelling its request when it `failed`
