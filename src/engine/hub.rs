@@ -433,24 +433,22 @@ impl Hub {
         let Some(at) = self.renewing(send) else {
             return;
         };
-        let failed = |problem, cause: bool| Failed {
-            error: OptInError::invalid("anonymousToken", problem),
-            cause: cause.then_some(send),
-        };
-        let result = match answer {
-            ProviderAnswer::Threw => Err(failed("the token provider threw (see `cause`)", true)),
-            ProviderAnswer::Rejected => {
-                Err(failed("the token provider rejected (see `cause`)", true))
+        // What was thrown or the rejection's reason becomes the error's `cause`.
+        let (problem, cause) = match answer {
+            ProviderAnswer::Threw => ("the token provider threw (see `cause`)", Some(send)),
+            ProviderAnswer::Rejected => ("the token provider rejected (see `cause`)", Some(send)),
+            ProviderAnswer::Settled(None) => ("the token provider must resolve to a string", None),
+            ProviderAnswer::Settled(Some(token)) => {
+                let result = match validate::anonymous_token(&token) {
+                    Ok(_) => Ok(Session::supplied(token)),
+                    Err(error) => Err(error),
+                };
+                self.renewed(at, result, None);
+                return self.collect_clients();
             }
-            ProviderAnswer::Settled(None) => {
-                Err(failed("the token provider must resolve to a string", false))
-            }
-            ProviderAnswer::Settled(Some(token)) => match validate::anonymous_token(&token) {
-                Ok(_) => Ok(Session::supplied(token)),
-                Err(error) => Err(error.into()),
-            },
         };
-        self.renewed(at, result);
+        let error = OptInError::invalid("anonymousToken", problem);
+        self.renewed(at, Err(error), cause);
         self.collect_clients();
     }
 
@@ -494,7 +492,7 @@ impl Hub {
                     "the token provider did not settle within `timeoutMs`",
                 ),
             };
-            self.renewed(at, Err(error.into()));
+            self.renewed(at, Err(error), None);
         }
         self.collect_clients();
     }
@@ -707,7 +705,7 @@ impl Hub {
             let error = OptInError::Network {
                 origin: client.target.base_url().origin().to_owned(),
             };
-            return self.renewed(at, Err(error.into()));
+            return self.renewed(at, Err(error), None);
         };
         let refused = (400..500).contains(&response.status) && response.status != 429;
         if stage == Stage::Refreshing && refused {
@@ -725,13 +723,15 @@ impl Hub {
             Some(session) if stage == Stage::Refreshing => session.refreshed(grant, requested_at),
             _ => Session::granted(grant, requested_at),
         });
-        self.renewed(at, result.map_err(Failed::from));
+        self.renewed(at, result, None);
     }
 
     /// The renewal of the client at `at` ended: its exchanges send with the
     /// new token, or fail with the renewal's error (one output for all their
-    /// callers).
-    fn renewed(&mut self, at: usize, result: Result<Session, Failed>) {
+    /// callers), with `cause` when it is a token provider's failure. The
+    /// error becomes a [`Failed`] here, once, rather than at each of the ways
+    /// a renewal ends.
+    fn renewed(&mut self, at: usize, result: Result<Session, OptInError>, cause: Option<SendId>) {
         let client = &mut self.clients[at];
         client.renewal = None;
         let id = client.id;
@@ -758,8 +758,8 @@ impl Hub {
                 Err(_) => self.close(i, true, &mut calls),
             }
         }
-        if let Err(failed) = result {
-            self.settle(calls, Err(failed));
+        if let Err(error) = result {
+            self.settle(calls, Err(Failed { error, cause }));
         }
     }
 
