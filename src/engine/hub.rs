@@ -77,8 +77,9 @@ struct Client {
 enum Source {
     /// The `anonymousToken` string: used as it is, never renewed.
     Supplied(String),
-    /// The client's own anonymous login (`clientId`).
-    Login(AnonymousLogin),
+    /// The client's own anonymous login (`clientId`), boxed: it is most of
+    /// a client's size, and a smaller `Client` is cheaper to move.
+    Login(Box<AnonymousLogin>),
     /// A token provider function, asked through [`Output::AskProvider`].
     Provider,
 }
@@ -199,10 +200,10 @@ impl Hub {
         let source = match (config.client_id, config.anonymous_token) {
             (Some(client_id), None) => {
                 let login = AnonymousLogin::new(&target, client_id)?;
-                Source::Login(match config.context {
+                Source::Login(Box::new(match config.context {
                     Some(context) => login.with_context(context.clone()),
                     None => login,
-                })
+                }))
             }
             (None, Some(TokenSource::Provider)) => Source::Provider,
             (None, Some(TokenSource::Token(token))) => {
@@ -317,18 +318,19 @@ impl Hub {
                 )
             }
             Caller::Client(id) => {
-                let client = self
-                    .clients
-                    .iter()
-                    .find(|c| c.id == id && !c.released)
-                    .ok_or(OptInError::invalid(
+                // (`let else`, not `ok_or`: the error is built only when needed.)
+                let Some(client) = self.clients.iter().find(|c| c.id == id && !c.released) else {
+                    return Err(OptInError::invalid(
                         "config",
                         "belongs to a released client",
-                    ))?;
+                    ));
+                };
                 let request = build(&client.target)?;
                 // The client's own `timeoutMs` is valid already.
-                let timeout_ms =
-                    validate::timeout_ms(timeout_ms.or(Some(f64::from(client.timeout_ms))))?;
+                let timeout_ms = match timeout_ms {
+                    Some(_) => validate::timeout_ms(timeout_ms)?,
+                    None => client.timeout_ms,
+                };
                 let bearer = match &client.source {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
@@ -431,24 +433,22 @@ impl Hub {
         let Some(at) = self.renewing(send) else {
             return;
         };
-        let failed = |problem, cause: bool| Failed {
-            error: OptInError::invalid("anonymousToken", problem),
-            cause: cause.then_some(send),
-        };
-        let result = match answer {
-            ProviderAnswer::Threw => Err(failed("the token provider threw (see `cause`)", true)),
-            ProviderAnswer::Rejected => {
-                Err(failed("the token provider rejected (see `cause`)", true))
+        // What was thrown or the rejection's reason becomes the error's `cause`.
+        let (problem, cause) = match answer {
+            ProviderAnswer::Threw => ("the token provider threw (see `cause`)", Some(send)),
+            ProviderAnswer::Rejected => ("the token provider rejected (see `cause`)", Some(send)),
+            ProviderAnswer::Settled(None) => ("the token provider must resolve to a string", None),
+            ProviderAnswer::Settled(Some(token)) => {
+                let result = match validate::anonymous_token(&token) {
+                    Ok(_) => Ok(Session::supplied(token)),
+                    Err(error) => Err(error),
+                };
+                self.renewed(at, result, None);
+                return self.collect_clients();
             }
-            ProviderAnswer::Settled(None) => {
-                Err(failed("the token provider must resolve to a string", false))
-            }
-            ProviderAnswer::Settled(Some(token)) => match validate::anonymous_token(&token) {
-                Ok(_) => Ok(Session::supplied(token)),
-                Err(error) => Err(error.into()),
-            },
         };
-        self.renewed(at, result);
+        let error = OptInError::invalid("anonymousToken", problem);
+        self.renewed(at, Err(error), cause);
         self.collect_clients();
     }
 
@@ -471,7 +471,7 @@ impl Hub {
                 operation: self.exchanges[at].request.operation,
                 timeout_ms: MAX_TIMEOUT_MS,
             };
-            self.end(at, Err(error.into()));
+            self.end(at, Err(error));
         }
         while let Some(at) = self.clients.iter().position(|c| {
             c.renewal
@@ -492,7 +492,7 @@ impl Hub {
                     "the token provider did not settle within `timeoutMs`",
                 ),
             };
-            self.renewed(at, Err(error.into()));
+            self.renewed(at, Err(error), None);
         }
         self.collect_clients();
     }
@@ -542,7 +542,7 @@ impl Hub {
         };
         let waited = self.calls.iter().any(|c| c.exchange == call.exchange);
         if !self.exchanges[at].shared && !waited {
-            self.end(at, Err(OptInError::Aborted.into()));
+            self.end(at, Err(OptInError::Aborted));
         }
     }
 
@@ -584,12 +584,19 @@ impl Hub {
             Some(Next::Refresh(refresh_token)) => Some(refresh_token.to_owned()),
             Some(Next::Renew) | None => None,
         };
+        let deadline = now + f64::from(client.timeout_ms);
+        self.renew(at, refresh.as_deref(), now, deadline);
+        None
+    }
+
+    /// Starts a renewal of the client at `at`, due by `deadline`: a refresh
+    /// with `refresh` when given, else a login, or asking its provider.
+    fn renew(&mut self, at: usize, refresh: Option<&str>, now: f64, deadline: f64) {
         let send = SendId(self.next_id());
         let client = &mut self.clients[at];
         let (stage, output) = match (&client.source, refresh) {
             (Source::Login(login), Some(refresh_token)) => {
-                let request = login.refresh(&refresh_token);
-                (Stage::Refreshing, fetch(send, request))
+                (Stage::Refreshing, fetch(send, login.refresh(refresh_token)))
             }
             (Source::Login(login), None) => (Stage::LoggingIn, fetch(send, login.login())),
             (Source::Provider, _) => (
@@ -599,17 +606,17 @@ impl Hub {
                     client: client.id,
                 },
             ),
-            // Exchanges of such a client carry the token itself.
-            (Source::Supplied(token), _) => return Some(token.clone()),
+            // Never renewed: its exchanges carry the token itself
+            // (`Bearer::Supplied`), so they never ask for one.
+            (Source::Supplied(_), _) => return,
         };
         client.renewal = Some(Renewal {
             send,
             stage,
             requested_at: now,
-            deadline: now + f64::from(client.timeout_ms),
+            deadline,
         });
         self.outputs.push(output);
-        None
     }
 
     /// The request of the exchange at `at` was answered (or not): retried
@@ -620,7 +627,7 @@ impl Hub {
             let error = OptInError::Network {
                 origin: exchange.request.origin.clone(),
             };
-            return self.end(at, Err(error.into()));
+            return self.end(at, Err(error));
         };
         if let (401, false, Bearer::Client(client)) =
             (response.status, exchange.retried, &exchange.bearer)
@@ -629,34 +636,33 @@ impl Hub {
             // customer service: nothing was spent or sent. Once more with a
             // fresh token.
             let client = *client;
-            let rejected = match std::mem::replace(&mut exchange.state, State::Token) {
-                State::Sending { token, .. } => token,
-                State::Token => String::new(),
-            };
             exchange.retried = true;
-            if let Some(session) = self
+            let session = self
                 .clients
                 .iter_mut()
                 .find(|c| c.id == client)
-                .and_then(|c| c.session.as_mut())
-            {
-                session.reject_access(&rejected);
+                .and_then(|c| c.session.as_mut());
+            if let (Some(session), State::Sending { token, .. }) = (session, &exchange.state) {
+                session.reject_access(token);
             }
+            exchange.state = State::Token;
             return self.advance(at, now);
         }
         let result = match exchange.request.operation {
             Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
             _ => response::resend_activation(response).map(|()| Answer::Sent),
         };
-        self.end(at, result.map_err(Failed::from));
+        self.end(at, result);
     }
 
     /// Ends the exchange at `at`: its callers settle with `result` (one
-    /// output for all of them), and a request still out is cancelled.
-    fn end(&mut self, at: usize, result: Result<Answer, Failed>) {
+    /// output for all of them), and a request still out is cancelled. An
+    /// exchange's error never has a `cause`, so it becomes a [`Failed`] here,
+    /// once, rather than at each of the ways an exchange ends.
+    fn end(&mut self, at: usize, result: Result<Answer, OptInError>) {
         let mut calls = Vec::new();
         self.close(at, result.is_err(), &mut calls);
-        self.settle(calls, result);
+        self.settle(calls, result.map_err(Failed::from));
     }
 
     /// Removes the exchange at `at`, cancelling its request when it `failed`
@@ -699,7 +705,7 @@ impl Hub {
             let error = OptInError::Network {
                 origin: client.target.base_url().origin().to_owned(),
             };
-            return self.renewed(at, Err(error.into()));
+            return self.renewed(at, Err(error), None);
         };
         let refused = (400..500).contains(&response.status) && response.status != 429;
         if stage == Stage::Refreshing && refused {
@@ -710,31 +716,22 @@ impl Hub {
             // refusal: the gateway asks for fewer requests, and a login
             // right after would be one more; the callers get
             // `rate_limited` and the session stays for a later refresh.
-            let send = SendId(self.next_id());
-            let client = &mut self.clients[at];
-            if let Source::Login(login) = &client.source {
-                self.outputs.push(fetch(send, login.login()));
-            }
-            client.renewal = Some(Renewal {
-                send,
-                stage: Stage::LoggingIn,
-                requested_at: now,
-                deadline,
-            });
-            return;
+            return self.renew(at, None, now, deadline);
         }
         let client = &mut self.clients[at];
         let result = anonymous::grant(response).map(|grant| match client.session.take() {
             Some(session) if stage == Stage::Refreshing => session.refreshed(grant, requested_at),
             _ => Session::granted(grant, requested_at),
         });
-        self.renewed(at, result.map_err(Failed::from));
+        self.renewed(at, result, None);
     }
 
     /// The renewal of the client at `at` ended: its exchanges send with the
     /// new token, or fail with the renewal's error (one output for all their
-    /// callers).
-    fn renewed(&mut self, at: usize, result: Result<Session, Failed>) {
+    /// callers), with `cause` when it is a token provider's failure. The
+    /// error becomes a [`Failed`] here, once, rather than at each of the ways
+    /// a renewal ends.
+    fn renewed(&mut self, at: usize, result: Result<Session, OptInError>, cause: Option<SendId>) {
         let client = &mut self.clients[at];
         client.renewal = None;
         let id = client.id;
@@ -761,8 +758,8 @@ impl Hub {
                 Err(_) => self.close(i, true, &mut calls),
             }
         }
-        if let Err(failed) = result {
-            self.settle(calls, Err(failed));
+        if let Err(error) = result {
+            self.settle(calls, Err(Failed { error, cause }));
         }
     }
 
