@@ -26,7 +26,7 @@
 //! itself call the library; and the closure is a `Fn`, so it may run again
 //! from inside such a call (a provider aborting a signal).
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -81,7 +81,24 @@ const PROVIDER_FULFILLED: u64 = 4;
 const PROVIDER_REJECTED: u64 = 5;
 
 thread_local! {
-    static DRIVER: Driver = Driver::new();
+    // Leaked once (a wasm module has one thread, and the driver lives as long
+    // as it): a `&'static Driver` lets the one non-generic [`driver`] and
+    // [`borrow`] hand it out, where each `DRIVER.with(closure)` would carry
+    // its own copy of the lazy-init and borrow-flag code (~25 of them, 100 to
+    // 470 bytes each after wasm-opt).
+    static DRIVER: &'static Driver = Box::leak(Box::new(Driver::new()));
+}
+
+/// The module's driver, created on first use.
+#[inline(never)]
+fn driver() -> &'static Driver {
+    DRIVER.with(|driver| *driver)
+}
+
+/// The driver's state, borrowed. Not inlined: one copy of the borrow check.
+#[inline(never)]
+fn borrow() -> RefMut<'static, State> {
+    driver().state.borrow_mut()
 }
 
 /// The hub, the I/O handles behind its ids, and the callback every
@@ -187,7 +204,7 @@ pub(super) fn map(
 
 /// Runs `f` on the driver's state. JavaScript must not run inside `f`.
 fn state<T>(f: impl FnOnce(&mut State) -> T) -> T {
-    DRIVER.with(|driver| f(&mut driver.state.borrow_mut()))
+    f(&mut borrow())
 }
 
 fn now() -> f64 {
@@ -229,12 +246,10 @@ fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> 
         match started {
             Ok(call) => {
                 if let Some(signal) = &signal {
-                    DRIVER.with(|driver| {
-                        // Only fails for a non-EventTarget, which the options
-                        // reader has already ruled out. Adding the same
-                        // listener twice to one signal adds it once.
-                        let _ = signal.add_event_listener_with_callback("abort", &driver.wake);
-                    });
+                    // Only fails for a non-EventTarget, which the options
+                    // reader has already ruled out. Adding the same
+                    // listener twice to one signal adds it once.
+                    let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
                 }
                 state(|state| {
                     state.calls.push(Pending {
@@ -348,12 +363,9 @@ fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
     let Ok(response) = sent else {
         return with_hub(|hub, now| hub.on_response(send, None, now));
     };
-    let (fulfilled, rejected) = DRIVER.with(|driver| {
-        (
-            bind(&driver.on_event, FETCH_FULFILLED, send.0),
-            bind(&driver.on_event, FETCH_REJECTED, send.0),
-        )
-    });
+    let on_event = &driver().on_event;
+    let fulfilled = bind(on_event, FETCH_FULFILLED, send.0);
+    let rejected = bind(on_event, FETCH_REJECTED, send.0);
     react(&response, &fulfilled, &rejected);
     state(|state| {
         state.fetches.push(Fetch {
@@ -479,12 +491,9 @@ fn ask_provider(send: SendId, client: ClientId) {
     match provider.call0(&JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
         Ok(returned) => {
-            let (fulfilled, rejected) = DRIVER.with(|driver| {
-                (
-                    bind(&driver.on_event, PROVIDER_FULFILLED, send.0),
-                    bind(&driver.on_event, PROVIDER_REJECTED, send.0),
-                )
-            });
+            let on_event = &driver().on_event;
+            let fulfilled = bind(on_event, PROVIDER_FULFILLED, send.0);
+            let rejected = bind(on_event, PROVIDER_REJECTED, send.0);
             react(&Promise::resolve(&returned), &fulfilled, &rejected);
         }
     }
@@ -520,9 +529,7 @@ fn settle(call: CallId, result: &Result<Answer, Failed>) {
         return;
     };
     if let Some(signal) = last {
-        DRIVER.with(|driver| {
-            let _ = signal.remove_event_listener_with_callback("abort", &driver.wake);
-        });
+        let _ = signal.remove_event_listener_with_callback("abort", &driver().wake);
     }
     let _ = match result {
         Ok(Answer::Customer(token)) => pending
@@ -578,7 +585,7 @@ fn arm_timer(deadline: Option<f64>) {
     }
     if let Some(at) = deadline {
         let delay = (at - now()).max(0.0).ceil();
-        let handle = DRIVER.with(|driver| set_timeout(&driver.tick, delay));
+        let handle = set_timeout(&driver().tick, delay);
         state(|state| state.timer = Some((at, handle)));
     }
 }
