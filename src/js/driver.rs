@@ -117,12 +117,41 @@ struct State {
     hub: Hub,
     calls: Vec<Pending>,
     fetches: Vec<Fetch>,
-    /// The token providers of the clients that have one.
-    providers: Vec<(ClientId, Function)>,
-    /// What a provider threw or rejected with, while its failure settles callers.
-    causes: Vec<(SendId, JsValue)>,
+    /// The token providers (`Function`s) of the clients that have one, by `ClientId`.
+    providers: Keyed,
+    /// What a provider threw or rejected with, by `SendId`, while its failure
+    /// settles callers.
+    causes: Keyed,
     /// The armed timer: its deadline and handle.
     timer: Option<(f64, JsValue)>,
+}
+
+/// JavaScript values by the number inside an id. One type and one [`find`]
+/// and [`remove`] for both lists, rather than a copy of each per id type.
+type Keyed = Vec<(u64, JsValue)>;
+
+/// The value kept under `key`.
+#[inline(never)]
+fn find(list: &Keyed, key: u64) -> Option<JsValue> {
+    let found = list.iter().find(|(k, _)| *k == key);
+    found.map(|(_, value)| value.clone())
+}
+
+/// Drops the values kept under `key`.
+#[inline(never)]
+fn remove(list: &mut Keyed, key: u64) {
+    while let Some(at) = list.iter().position(|(k, _)| *k == key) {
+        list.swap_remove(at);
+    }
+}
+
+impl State {
+    /// The fetch `send`, while it is still wanted. Not inlined: the one
+    /// lookup every fetch step shares.
+    #[inline(never)]
+    fn fetch(&mut self, send: SendId) -> Option<&mut Fetch> {
+        self.fetches.iter_mut().find(|f| f.send == send)
+    }
 }
 
 /// A caller's promise and signal.
@@ -276,13 +305,13 @@ pub(crate) fn rejected(error: OptInError) -> Promise {
 
 /// Keeps `client`'s token provider for the hub's `AskProvider`.
 pub(crate) fn add_provider(client: ClientId, provider: Function) {
-    state(|state| state.providers.push((client, provider)));
+    state(|state| state.providers.push((client.0, provider.into())));
 }
 
 /// The client object is gone.
 pub(crate) fn release(client: ClientId) {
     state(|state| {
-        state.providers.retain(|(c, _)| *c != client);
+        remove(&mut state.providers, client.0);
         state.hub.release(client);
     });
     pump();
@@ -356,11 +385,13 @@ fn perform(output: Output) {
 }
 
 fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
-    let Ok(controller) = AbortController::new() else {
-        return with_hub(|hub, now| hub.on_response(send, None, now));
-    };
-    let sent = fetch::build(request, bearer, &controller.signal()).and_then(|r| fetch::send(&r));
-    let Ok(response) = sent else {
+    let sent = AbortController::new()
+        .map_err(|_| fetch::Transport)
+        .and_then(|controller| {
+            let request = fetch::build(request, bearer, &controller.signal())?;
+            Ok((fetch::send(&request)?, controller))
+        });
+    let Ok((response, controller)) = sent else {
         return with_hub(|hub, now| hub.on_response(send, None, now));
     };
     let on_event = &driver().on_event;
@@ -391,13 +422,13 @@ fn take_fetch(send: SendId) -> Option<Fetch> {
 
 /// The stage the fetch `send` is at; `None` once it was cancelled.
 fn stage(send: SendId) -> Option<Stage> {
-    state(|state| Some(state.fetches.iter().find(|f| f.send == send)?.stage))
+    state(|state| Some(state.fetch(send)?.stage))
 }
 
 /// Moves the fetch `send` on to `stage`, waiting for `promise`.
 fn wait(send: SendId, stage: Stage, promise: &Promise) {
     let reactions = state(|state| {
-        let fetch = state.fetches.iter_mut().find(|f| f.send == send)?;
+        let fetch = state.fetch(send)?;
         fetch.stage = stage;
         Some((fetch.fulfilled.clone(), fetch.rejected.clone()))
     });
@@ -421,7 +452,7 @@ fn fetch_fulfilled(send: SendId, value: JsValue) {
             // Readable only when the server exposes it to CORS; otherwise absent.
             let retry_after = response.headers().get("retry-after").ok().flatten();
             state(|state| {
-                if let Some(fetch) = state.fetches.iter_mut().find(|f| f.send == send) {
+                if let Some(fetch) = state.fetch(send) {
                     fetch.status = status;
                     fetch.retry_after = retry_after;
                 }
@@ -438,7 +469,7 @@ fn fetch_fulfilled(send: SendId, value: JsValue) {
             let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
             let empty = kept.is_empty();
             state(|state| {
-                if let Some(fetch) = state.fetches.iter_mut().find(|f| f.send == send) {
+                if let Some(fetch) = state.fetch(send) {
                     fetch.text = kept;
                 }
             });
@@ -481,13 +512,10 @@ fn answered(send: SendId, body: Option<Option<Json>>) {
 }
 
 fn ask_provider(send: SendId, client: ClientId) {
-    let provider = state(|state| {
-        let found = state.providers.iter().find(|(c, _)| *c == client);
-        found.map(|(_, provider)| provider.clone())
-    });
-    let Some(provider) = provider else {
+    let Some(provider) = state(|state| find(&state.providers, client.0)) else {
         return;
     };
+    let provider: Function = provider.unchecked_into();
     match provider.call0(&JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
         Ok(returned) => {
@@ -502,11 +530,11 @@ fn ask_provider(send: SendId, client: ClientId) {
 /// Reports a provider's answer; its callers settle with `cause` attached.
 fn provided(send: SendId, answer: ProviderAnswer, cause: Option<JsValue>) {
     if let Some(cause) = cause {
-        state(|state| state.causes.push((send, cause)));
+        state(|state| state.causes.push((send.0, cause)));
     }
     with_hub(|hub, now| hub.on_provider(send, answer, now));
     pump();
-    state(|state| state.causes.retain(|(s, _)| *s != send));
+    state(|state| remove(&mut state.causes, send.0));
 }
 
 /// Settles `call` with the result it shares with the other callers of its
@@ -531,29 +559,22 @@ fn settle(call: CallId, result: &Result<Answer, Failed>) {
     if let Some(signal) = last {
         let _ = signal.remove_event_listener_with_callback("abort", &driver().wake);
     }
-    let _ = match result {
-        Ok(Answer::Customer(token)) => pending
-            .resolve
-            .call1(&JsValue::UNDEFINED, &customer_token_to_js(token)),
-        Ok(Answer::Sent) => pending
-            .resolve
-            .call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED),
-        Err(failed) => pending
-            .reject
-            .call1(&JsValue::UNDEFINED, &failure_to_js(failed)),
+    // One `call1` for the three outcomes: the function and value differ.
+    let (settle, value) = match result {
+        Ok(Answer::Customer(token)) => (&pending.resolve, customer_token_to_js(token)),
+        Ok(Answer::Sent) => (&pending.resolve, JsValue::UNDEFINED),
+        Err(failed) => (&pending.reject, failure_to_js(failed)),
     };
+    let _ = settle.call1(&JsValue::UNDEFINED, &value);
 }
 
 /// The `OptInError` to reject with, its `cause` set when a provider's
 /// thrown value or rejection is the cause.
 fn failure_to_js(failed: &Failed) -> JsValue {
     let error = to_js_error(&failed.error);
-    let cause = failed.cause.and_then(|send| {
-        state(|state| {
-            let found = state.causes.iter().find(|(s, _)| *s == send);
-            found.map(|(_, cause)| cause.clone())
-        })
-    });
+    let cause = failed
+        .cause
+        .and_then(|send| state(|state| find(&state.causes, send.0)));
     if let Some(cause) = cause {
         // Setting a property on a fresh `Error` cannot fail.
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("cause"), &cause);
