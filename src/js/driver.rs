@@ -337,26 +337,22 @@ fn on_event(tag: f64, value: JsValue) {
 
 /// Feeds the hub what happened, performs its outputs, and arms the timer.
 fn pump() {
-    let mut aborted = Vec::new();
+    let now = now();
     let mut at = 0;
     // One call at a time, so that no borrow is held while a signal's
-    // `aborted` getter runs.
+    // `aborted` getter runs. An aborted call is reported at once (not
+    // collected first: no `Vec` of ids): the hub only marks it, and its
+    // outputs wait for `poll_output` below, so `calls` is unchanged.
     while let Some((call, signal)) = state(|state| {
         let pending = state.calls.get(at)?;
         Some((pending.call, pending.signal.clone()))
     }) {
         if signal.is_some_and(|signal| signal.aborted()) {
-            aborted.push(call);
+            state(|state| state.hub.abort(call, now));
         }
         at += 1;
     }
-    let now = now();
-    state(|state| {
-        for call in aborted {
-            state.hub.abort(call, now);
-        }
-        state.hub.handle_timeout(now);
-    });
+    state(|state| state.hub.handle_timeout(now));
     while let Some(output) = state(|state| state.hub.poll_output()) {
         perform(output);
     }
