@@ -359,6 +359,7 @@ fn pump() {
     arm_timer(state(|state| state.hub.poll_timeout()));
 }
 
+#[inline(never)] // See `start_fetch`.
 fn perform(output: Output) {
     match output {
         Output::Fetch {
@@ -380,8 +381,9 @@ fn perform(output: Output) {
     }
 }
 
-// Not inlined, as `settle`, `fetch_fulfilled` and `ask_provider`: each has
-// one caller, and kept apart they gzip better (measured: -32 B together).
+// Not inlined, as `perform`, `settle`, `fetch_fulfilled` and `ask_provider`:
+// each has one caller, and kept apart they gzip better (measured: -102 B
+// together; `arm_timer` apart measured +21 B, so it stays inlined).
 #[inline(never)]
 fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
     let sent = AbortController::new()
