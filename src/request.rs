@@ -69,43 +69,39 @@ impl Target {
     /// `GET /customer/{tenant}/signup/optin/{token}`.
     pub fn confirm_opt_in(&self, token: &str) -> Result<ApiRequest, OptInError> {
         let token = validate::optin_token(token)?;
-        let mut path = self.signup_path("optin/");
-        push_encoded(&mut path, token);
-        Ok(self.request(Operation::ConfirmOptIn, Method::Get, &path, None))
+        Ok(self.build(Operation::ConfirmOptIn, token))
     }
 
     /// `POST /customer/{tenant}/signup/optin/refresh_token` with `{"email": …}`.
     pub fn resend_activation(&self, email: &str) -> Result<ApiRequest, OptInError> {
         let email = validate::email(email)?;
-        let path = self.signup_path("optin/refresh_token");
-        let mut body = String::with_capacity(email.len() + 12);
-        body.push_str("{\"email\":");
-        push_json_string(&mut body, email);
-        body.push('}');
-        Ok(self.request(Operation::ResendActivation, Method::Post, &path, Some(body)))
+        Ok(self.build(Operation::ResendActivation, email))
     }
 
-    /// `/customer/{tenant}/signup/` followed by `rest`.
-    fn signup_path(&self, rest: &str) -> String {
-        let mut path = String::with_capacity(self.tenant.len() + rest.len() + 64);
+    /// The request for `operation` with its validated `argument` (the token
+    /// of a confirmation, the email of a resend): one function for both, so
+    /// the wasm holds the URL and request building once.
+    #[inline(never)]
+    fn build(&self, operation: Operation, argument: &str) -> ApiRequest {
+        let mut path = String::with_capacity(self.tenant.len() + argument.len() + 64);
         path.push_str("/customer/");
         path.push_str(&self.tenant);
-        path.push_str("/signup/");
-        path.push_str(rest);
-        path
-    }
-
-    fn request(
-        &self,
-        operation: Operation,
-        method: Method,
-        path: &str,
-        body: Option<String>,
-    ) -> ApiRequest {
+        path.push_str("/signup/optin/");
+        let (method, body) = if operation == Operation::ConfirmOptIn {
+            push_encoded(&mut path, argument);
+            (Method::Get, None)
+        } else {
+            path.push_str("refresh_token");
+            let mut body = String::with_capacity(argument.len() + 12);
+            body.push_str("{\"email\":");
+            push_json_string(&mut body, argument);
+            body.push('}');
+            (Method::Post, Some(body))
+        };
         ApiRequest {
             operation,
             method,
-            url: self.base_url.join(path),
+            url: self.base_url.join(&path),
             body,
             origin: self.base_url.origin().to_owned(),
         }
