@@ -93,21 +93,6 @@ pub struct CallOptions {
     pub timeout_ms: Option<f64>,
 }
 
-impl OptInClientConfig {
-    /// Reads the config object passed from JavaScript.
-    pub fn read(value: &JsValue) -> Result<OptInClientConfig, OptInError> {
-        let fields = Fields::new(value, "config")?;
-        Ok(OptInClientConfig {
-            tenant: fields.string("tenant")?,
-            client_id: fields.optional_string("clientId")?,
-            anonymous_token: read_anonymous_token(&fields)?,
-            base_url: fields.optional_string("baseUrl")?,
-            timeout_ms: fields.optional_number("timeoutMs")?,
-            context: read_context(&fields)?,
-        })
-    }
-}
-
 /// `config.context`: an object whose four keys [`SessionContext::read`] checks.
 fn read_context(fields: &Fields) -> Result<Option<SessionContext>, OptInError> {
     const FIELD: &str = "context";
@@ -125,18 +110,19 @@ fn read_context(fields: &Fields) -> Result<Option<SessionContext>, OptInError> {
     .map(Some)
 }
 
-/// `config.anonymousToken`: a string or a function.
-fn read_anonymous_token(fields: &Fields) -> Result<Option<AnonymousToken>, OptInError> {
+/// `config.anonymousToken`: a string or a function, the latter returned
+/// apart since the engine only learns that there is one.
+fn read_anonymous_token(fields: &Fields) -> Result<(Option<String>, Option<Function>), OptInError> {
     const FIELD: &str = "anonymousToken";
     let Some(value) = fields.get(FIELD)? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     if let Some(token) = value.as_string() {
         validate::anonymous_token(&token)?;
-        return Ok(Some(AnonymousToken::Token(token)));
+        return Ok((Some(token), None));
     }
     match value.dyn_into::<Function>() {
-        Ok(provider) => Ok(Some(AnonymousToken::Provider(provider))),
+        Ok(provider) => Ok((None, Some(provider))),
         Err(_) => Err(OptInError::invalid(
             FIELD,
             "must be a string or a function returning one",
@@ -173,29 +159,7 @@ impl OptInClientCore {
     /// Validates `config`; throws an `OptInError` (`invalid_input`) otherwise.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<OptInClientCore, JsValue> {
-        let config = OptInClientConfig::read(&config).map_err(|e| to_js_error(&e))?;
-        let (token, provider) = match &config.anonymous_token {
-            None => (None, None),
-            Some(AnonymousToken::Token(token)) => (Some(TokenSource::Token(token)), None),
-            Some(AnonymousToken::Provider(provider)) => {
-                (Some(TokenSource::Provider), Some(provider.clone()))
-            }
-        };
-        let client = driver::with_hub(|hub, _| {
-            hub.add_client(ClientConfig {
-                tenant: &config.tenant,
-                base_url: config.base_url.as_deref(),
-                timeout_ms: config.timeout_ms,
-                client_id: config.client_id.as_deref(),
-                anonymous_token: token,
-                context: config.context.as_ref(),
-            })
-        })
-        .map_err(|e| to_js_error(&e))?;
-        if let Some(provider) = provider {
-            driver::add_provider(client, provider);
-        }
-        Ok(OptInClientCore { client })
+        OptInClientCore::create(&config).map_err(|e| to_js_error(&e))
     }
 
     /// Confirms the opt-in token from the activation link: Emporix activates
@@ -215,6 +179,36 @@ impl OptInClientCore {
 }
 
 impl OptInClientCore {
+    /// Reads `config` (its options in the order of [`OptInClientConfig`]'s
+    /// fields) straight into the engine's [`ClientConfig`] and adds the client.
+    fn create(config: &JsValue) -> Result<OptInClientCore, OptInError> {
+        let fields = Fields::new(config, "config")?;
+        let tenant = fields.string("tenant")?;
+        let client_id = fields.optional_string("clientId")?;
+        let (token, provider) = read_anonymous_token(&fields)?;
+        let base_url = fields.optional_string("baseUrl")?;
+        let timeout_ms = fields.optional_number("timeoutMs")?;
+        let context = read_context(&fields)?;
+        let anonymous_token = match &token {
+            Some(token) => Some(TokenSource::Token(token)),
+            None => provider.as_ref().map(|_| TokenSource::Provider),
+        };
+        let client = driver::with_hub(|hub, _| {
+            hub.add_client(ClientConfig {
+                tenant: &tenant,
+                base_url: base_url.as_deref(),
+                timeout_ms,
+                client_id: client_id.as_deref(),
+                anonymous_token,
+                context: context.as_ref(),
+            })
+        })?;
+        if let Some(provider) = provider {
+            driver::add_provider(client, provider);
+        }
+        Ok(OptInClientCore { client })
+    }
+
     fn call(
         &self,
         argument: &JsValue,
