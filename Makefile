@@ -21,6 +21,7 @@ setup:
 	@scripts/setup.sh
 
 lint: setup
+	scripts/check-vendor.sh
 	cargo fmt --all --check
 	cargo clippy --all-targets --target $(WASM) -- -D warnings
 	cargo clippy --workspace --all-targets -- -D warnings
