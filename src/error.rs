@@ -309,9 +309,11 @@ fn push_retry_hint(text: &mut String, retry_after: Option<u32>) {
 /// The properties an `OptInError` carries besides `name`, `message` and `stack`.
 ///
 /// Absent properties are absent (never `null`).
+// Borrowed from the error rather than cloned: the fields exist only to be
+// serialized, and every text is one `Option<&str>` for the serializer.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct ErrorFields {
+pub struct ErrorFields<'a> {
     /// The kind of error: what to do about it is in the package README.
     pub code: ErrorCode,
     /// The HTTP status, when a response arrived.
@@ -321,31 +323,31 @@ pub struct ErrorFields {
     /// `invalid_input`: the name of the rejected option.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub field: Option<&'static str>,
+    pub field: Option<&'a str>,
     /// `bad_request`: the `type` of Emporix's `ErrorMessage`, e.g. `validation_failure`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub error_type: Option<String>,
+    pub error_type: Option<&'a str>,
     /// `bad_request`: Emporix's own `message` (may echo the request; do not show it to shoppers).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub server_message: Option<String>,
+    pub server_message: Option<&'a str>,
     /// `bad_request`: the `details` of Emporix's `ErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub details: Option<Vec<ErrorDetail>>,
+    pub details: Option<&'a [ErrorDetail]>,
     /// `bad_request`: the `moreInfo` of Emporix's `ErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub more_info: Option<String>,
+    pub more_info: Option<&'a str>,
     /// `unauthorized`: `fault.faultstring` from Emporix's 401 body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub faultstring: Option<String>,
+    pub faultstring: Option<&'a str>,
     /// `unauthorized`: `fault.detail.errorcode` from Emporix's 401 body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub errorcode: Option<String>,
+    pub errorcode: Option<&'a str>,
     /// `rate_limited`, `server_error`: seconds to wait, from the `Retry-After` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -353,7 +355,7 @@ pub struct ErrorFields {
     /// `unexpected_status`: the start of the response body, as text.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub body: Option<String>,
+    pub body: Option<&'a str>,
 }
 
 impl OptInError {
@@ -392,7 +394,7 @@ impl OptInError {
     }
 
     /// The flat property set of the JavaScript error.
-    pub fn fields(&self) -> ErrorFields {
+    pub fn fields(&self) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
             status: self.status(),
@@ -409,18 +411,18 @@ impl OptInError {
         match self {
             OptInError::InvalidInput { field, .. } => fields.field = Some(field),
             OptInError::BadRequest { body, .. } => {
-                fields.error_type = body.error_type.clone();
-                fields.server_message = body.message.clone();
-                fields.details = body.details.clone();
-                fields.more_info = body.more_info.clone();
+                fields.error_type = body.error_type.as_deref();
+                fields.server_message = body.message.as_deref();
+                fields.details = body.details.as_deref();
+                fields.more_info = body.more_info.as_deref();
             }
             OptInError::Unauthorized { fault } => {
-                fields.faultstring = fault.faultstring.clone();
-                fields.errorcode = fault.errorcode.clone();
+                fields.faultstring = fault.faultstring.as_deref();
+                fields.errorcode = fault.errorcode.as_deref();
             }
             OptInError::RateLimited { retry_after }
             | OptInError::ServerError { retry_after, .. } => fields.retry_after = *retry_after,
-            OptInError::UnexpectedStatus { body, .. } => fields.body = Some(body.clone()),
+            OptInError::UnexpectedStatus { body, .. } => fields.body = Some(body),
             _ => {}
         }
         fields
@@ -486,7 +488,7 @@ mod tests {
         };
         assert!(!error.to_string().contains("shopper@example.com"));
         assert_eq!(
-            error.fields().server_message.as_deref(),
+            error.fields().server_message,
             Some("no such customer shopper@example.com")
         );
     }
