@@ -317,9 +317,10 @@ pub struct ErrorFields<'a> {
     /// The kind of error: what to do about it is in the package README.
     pub code: ErrorCode,
     /// The HTTP status, when a response arrived.
+    // `u32` like `retry_after`: one serializer instance for both numbers.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub status: Option<u16>,
+    pub status: Option<u32>,
     /// `invalid_input`: the name of the rejected option.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -397,7 +398,7 @@ impl OptInError {
     pub fn fields(&self) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
-            status: self.status(),
+            status: self.status().map(u32::from),
             field: None,
             error_type: None,
             server_message: None,
