@@ -151,90 +151,95 @@ pub enum OptInError {
     Aborted,
 }
 
-/// Written piece by piece with `Formatter::write_str`, integers through
-/// `validate::push_decimal`: no `write!` with arguments, so `core::fmt`'s argument machinery
-/// (`fmt::write`, padding, integer `Display`) is not linked for messages
-/// (measured in the commit that made it so; `bench/SIZE.md` has the history).
-impl fmt::Display for OptInError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl OptInError {
+    /// The message of the JavaScript `Error`: what went wrong and what to do.
+    ///
+    /// Written piece by piece into a `String`, integers through
+    /// `validate::push_decimal`, rather than through `fmt::Display`: a
+    /// `Formatter` over a `String` keeps `core::fmt::write` (its `write_fmt`)
+    /// in the wasm, and no `write!` with arguments links `core::fmt`'s
+    /// argument machinery either (`bench/SIZE.md` has the history).
+    pub fn message(&self) -> String {
+        let mut out = String::with_capacity(160);
+        let text = &mut out;
         match self {
             OptInError::InvalidInput { field, problem } => {
-                f.write_str("Invalid option `")?;
-                f.write_str(field)?;
-                f.write_str("`: ")?;
-                f.write_str(problem)?;
-                f.write_str(".")
+                text.push_str("Invalid option `");
+                text.push_str(field);
+                text.push_str("`: ");
+                text.push_str(problem);
+                text.push('.');
             }
             OptInError::BadRequest {
                 operation: Operation::ConfirmOptIn,
                 body,
             } => {
-                f.write_str("Emporix rejected the activation token")?;
-                error_type_suffix(f, body)?;
-                f.write_str(": the link is invalid, already used or expired. Offer to resend the activation email.")
+                text.push_str("Emporix rejected the activation token");
+                push_error_type(text, body);
+                text.push_str(": the link is invalid, already used or expired. Offer to resend the activation email.");
             }
             OptInError::BadRequest {
                 operation: Operation::ResendActivation,
                 body,
             } => {
-                f.write_str("Emporix rejected the resend request")?;
-                error_type_suffix(f, body)?;
-                f.write_str(". Check the email address and try again.")
+                text.push_str("Emporix rejected the resend request");
+                push_error_type(text, body);
+                text.push_str(". Check the email address and try again.");
             }
             OptInError::BadRequest {
                 operation: Operation::AnonymousLogin,
                 body,
             } => {
-                f.write_str("Emporix rejected the anonymous login")?;
-                error_type_suffix(f, body)?;
-                f.write_str(". Check the tenant and the client id.")
+                text.push_str("Emporix rejected the anonymous login");
+                push_error_type(text, body);
+                text.push_str(". Check the tenant and the client id.");
             }
             OptInError::Unauthorized { fault } => {
-                f.write_str("Emporix rejected the anonymous access token (HTTP 401")?;
+                text.push_str("Emporix rejected the anonymous access token (HTTP 401");
                 if let Some(code) = fault.errorcode.as_deref().filter(|c| is_error_code(c)) {
-                    f.write_str(": ")?;
-                    f.write_str(code)?;
+                    text.push_str(": ");
+                    text.push_str(code);
                 }
-                f.write_str("). Request a new anonymous token and try again.")
+                text.push_str("). Request a new anonymous token and try again.");
             }
             OptInError::RateLimited { retry_after } => {
-                f.write_str("Emporix is rate-limiting these requests (HTTP 429). ")?;
-                retry_hint(f, *retry_after)
+                text.push_str("Emporix is rate-limiting these requests (HTTP 429). ");
+                push_retry_hint(text, *retry_after);
             }
             OptInError::ServerError {
                 status,
                 retry_after,
             } => {
-                f.write_str("Emporix had a server error (HTTP ")?;
-                write_number(f, u32::from(*status))?;
-                f.write_str("). ")?;
-                retry_hint(f, *retry_after)
+                text.push_str("Emporix had a server error (HTTP ");
+                validate::push_decimal(text, u32::from(*status));
+                text.push_str("). ");
+                push_retry_hint(text, *retry_after);
             }
             OptInError::UnexpectedStatus { status, .. } => {
-                f.write_str("Emporix answered with unexpected HTTP status ")?;
-                write_number(f, u32::from(*status))?;
-                f.write_str(". Check `baseUrl` points at the Emporix API.")
+                text.push_str("Emporix answered with unexpected HTTP status ");
+                validate::push_decimal(text, u32::from(*status));
+                text.push_str(". Check `baseUrl` points at the Emporix API.");
             }
             OptInError::InvalidResponse { status, problem } => {
-                f.write_str("Emporix answered HTTP ")?;
-                write_number(f, u32::from(*status))?;
-                f.write_str(" but ")?;
-                f.write_str(problem)?;
-                f.write_str(". Check `baseUrl` points at the Emporix API.")
+                text.push_str("Emporix answered HTTP ");
+                validate::push_decimal(text, u32::from(*status));
+                text.push_str(" but ");
+                text.push_str(problem);
+                text.push_str(". Check `baseUrl` points at the Emporix API.");
             }
             OptInError::Network { origin } => {
-                f.write_str("Could not reach ")?;
-                f.write_str(origin)?;
-                f.write_str(" (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again.")
+                text.push_str("Could not reach ");
+                text.push_str(origin);
+                text.push_str(" (network failure, refused connection or CORS rejection). Check the connection and `baseUrl`, then try again.");
             }
             OptInError::Timeout {
                 operation,
                 timeout_ms,
             } => {
-                f.write_str("No answer from Emporix within ")?;
-                write_number(f, *timeout_ms)?;
-                f.write_str(" ms. ")?;
-                f.write_str(match operation {
+                text.push_str("No answer from Emporix within ");
+                validate::push_decimal(text, *timeout_ms);
+                text.push_str(" ms. ");
+                text.push_str(match operation {
                     // The token may have been spent by a request whose answer
                     // never came, so a blind retry can only report "already used".
                     Operation::ConfirmOptIn => {
@@ -248,31 +253,29 @@ impl fmt::Display for OptInError {
                     Operation::AnonymousLogin => {
                         "Nothing was sent for the shopper yet: try again."
                     }
-                })
+                });
             }
-            OptInError::Aborted => f.write_str("The call was aborted by its `signal`."),
+            OptInError::Aborted => text.push_str("The call was aborted by its `signal`."),
         }
+        out
+    }
+}
+
+/// The [`OptInError::message`], for Rust callers and `std::error::Error`.
+impl fmt::Display for OptInError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
 impl std::error::Error for OptInError {}
 
-/// `value` in decimal, without `core::fmt`'s integer formatting.
-fn write_number(f: &mut fmt::Formatter<'_>, value: u32) -> fmt::Result {
-    let mut digits = String::new();
-    validate::push_decimal(&mut digits, value);
-    f.write_str(&digits)
-}
-
 /// ` (token_expired)`, when the body's `type` is safe to show.
-fn error_type_suffix(f: &mut fmt::Formatter<'_>, body: &ErrorMessage) -> fmt::Result {
-    match body.error_type.as_deref().filter(|t| is_error_type(t)) {
-        Some(error_type) => {
-            f.write_str(" (")?;
-            f.write_str(error_type)?;
-            f.write_str(")")
-        }
-        None => Ok(()),
+fn push_error_type(text: &mut String, body: &ErrorMessage) {
+    if let Some(error_type) = body.error_type.as_deref().filter(|t| is_error_type(t)) {
+        text.push_str(" (");
+        text.push_str(error_type);
+        text.push(')');
     }
 }
 
@@ -291,58 +294,61 @@ fn is_error_code(value: &str) -> bool {
         })
 }
 
-fn retry_hint(f: &mut fmt::Formatter<'_>, retry_after: Option<u32>) -> fmt::Result {
+fn push_retry_hint(text: &mut String, retry_after: Option<u32>) {
     match retry_after {
-        Some(1) => f.write_str("Try again in 1 second."),
+        Some(1) => text.push_str("Try again in 1 second."),
         Some(seconds) => {
-            f.write_str("Try again in ")?;
-            write_number(f, seconds)?;
-            f.write_str(" seconds.")
+            text.push_str("Try again in ");
+            validate::push_decimal(text, seconds);
+            text.push_str(" seconds.");
         }
-        None => f.write_str("Try again later."),
+        None => text.push_str("Try again later."),
     }
 }
 
 /// The properties an `OptInError` carries besides `name`, `message` and `stack`.
 ///
 /// Absent properties are absent (never `null`).
+// Borrowed from the error rather than cloned: the fields exist only to be
+// serialized, and every text is one `Option<&str>` for the serializer.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct ErrorFields {
+pub struct ErrorFields<'a> {
     /// The kind of error: what to do about it is in the package README.
     pub code: ErrorCode,
     /// The HTTP status, when a response arrived.
+    // `u32` like `retry_after`: one serializer instance for both numbers.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub status: Option<u16>,
+    pub status: Option<u32>,
     /// `invalid_input`: the name of the rejected option.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub field: Option<&'static str>,
+    pub field: Option<&'a str>,
     /// `bad_request`: the `type` of Emporix's `ErrorMessage`, e.g. `validation_failure`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub error_type: Option<String>,
+    pub error_type: Option<&'a str>,
     /// `bad_request`: Emporix's own `message` (may echo the request; do not show it to shoppers).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub server_message: Option<String>,
+    pub server_message: Option<&'a str>,
     /// `bad_request`: the `details` of Emporix's `ErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub details: Option<Vec<ErrorDetail>>,
+    pub details: Option<&'a [ErrorDetail]>,
     /// `bad_request`: the `moreInfo` of Emporix's `ErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub more_info: Option<String>,
+    pub more_info: Option<&'a str>,
     /// `unauthorized`: `fault.faultstring` from Emporix's 401 body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub faultstring: Option<String>,
+    pub faultstring: Option<&'a str>,
     /// `unauthorized`: `fault.detail.errorcode` from Emporix's 401 body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub errorcode: Option<String>,
+    pub errorcode: Option<&'a str>,
     /// `rate_limited`, `server_error`: seconds to wait, from the `Retry-After` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -350,7 +356,7 @@ pub struct ErrorFields {
     /// `unexpected_status`: the start of the response body, as text.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub body: Option<String>,
+    pub body: Option<&'a str>,
 }
 
 impl OptInError {
@@ -389,10 +395,10 @@ impl OptInError {
     }
 
     /// The flat property set of the JavaScript error.
-    pub fn fields(&self) -> ErrorFields {
+    pub fn fields(&self) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
-            status: self.status(),
+            status: self.status().map(u32::from),
             field: None,
             error_type: None,
             server_message: None,
@@ -406,18 +412,18 @@ impl OptInError {
         match self {
             OptInError::InvalidInput { field, .. } => fields.field = Some(field),
             OptInError::BadRequest { body, .. } => {
-                fields.error_type = body.error_type.clone();
-                fields.server_message = body.message.clone();
-                fields.details = body.details.clone();
-                fields.more_info = body.more_info.clone();
+                fields.error_type = body.error_type.as_deref();
+                fields.server_message = body.message.as_deref();
+                fields.details = body.details.as_deref();
+                fields.more_info = body.more_info.as_deref();
             }
             OptInError::Unauthorized { fault } => {
-                fields.faultstring = fault.faultstring.clone();
-                fields.errorcode = fault.errorcode.clone();
+                fields.faultstring = fault.faultstring.as_deref();
+                fields.errorcode = fault.errorcode.as_deref();
             }
             OptInError::RateLimited { retry_after }
             | OptInError::ServerError { retry_after, .. } => fields.retry_after = *retry_after,
-            OptInError::UnexpectedStatus { body, .. } => fields.body = Some(body.clone()),
+            OptInError::UnexpectedStatus { body, .. } => fields.body = Some(body),
             _ => {}
         }
         fields
@@ -483,7 +489,7 @@ mod tests {
         };
         assert!(!error.to_string().contains("shopper@example.com"));
         assert_eq!(
-            error.fields().server_message.as_deref(),
+            error.fields().server_message,
             Some("no such customer shopper@example.com")
         );
     }

@@ -176,8 +176,8 @@ mod tests {
         let fields = error.fields();
         assert_eq!(fields.code, ErrorCode::BadRequest);
         assert_eq!(fields.status, Some(400));
-        assert_eq!(fields.error_type.as_deref(), Some("token_expired"));
-        assert_eq!(fields.server_message.as_deref(), Some("Token expired"));
+        assert_eq!(fields.error_type, Some("token_expired"));
+        assert_eq!(fields.server_message, Some("Token expired"));
         assert_eq!(fields.details.unwrap()[0].field.as_deref(), Some("token"));
 
         let bare = fixture(400, "Bad Request").resend().unwrap_err();
@@ -195,11 +195,8 @@ mod tests {
         .unwrap_err();
         let fields = error.fields();
         assert_eq!(fields.code, ErrorCode::Unauthorized);
-        assert_eq!(fields.faultstring.as_deref(), Some("Invalid access token"));
-        assert_eq!(
-            fields.errorcode.as_deref(),
-            Some("oauth.v2.InvalidAccessToken")
-        );
+        assert_eq!(fields.faultstring, Some("Invalid access token"));
+        assert_eq!(fields.errorcode, Some("oauth.v2.InvalidAccessToken"));
 
         let plain = fixture(401, "Unauthorized").confirm().unwrap_err();
         assert_eq!(plain.code(), ErrorCode::Unauthorized);
@@ -262,6 +259,6 @@ mod tests {
         let long = "é".repeat(MAX_KEPT_BODY);
         let error = fixture(404, &long).resend().unwrap_err();
         let kept = error.fields().body.unwrap();
-        assert!(kept.len() <= MAX_KEPT_BODY && long.starts_with(&kept));
+        assert!(kept.len() <= MAX_KEPT_BODY && long.starts_with(kept));
     }
 }

@@ -27,7 +27,7 @@ export interface OptInError extends Error, ErrorFields {
 /// properties of [`ErrorFields`](crate::error::ErrorFields) as its serde derive names them (and as its
 /// TypeScript declaration says), written with serde-wasm-bindgen.
 pub fn to_js_error(error: &OptInError) -> JsValue {
-    let js_error = js_sys::Error::new(&error.to_string());
+    let js_error = js_sys::Error::new(&error.message());
     js_error.set_name(ERROR_NAME);
     let fields = value::to_js(&error.fields());
     if fields.is_object() {
