@@ -296,26 +296,21 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let build = |target: &Target| match operation {
-            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
-            _ => target.resend_activation(argument),
-        };
-        let (request, timeout_ms, bearer) = match caller {
+        // A function's target, validated here; a client's is its own.
+        let function_target;
+        // The target, the bearer, the default `timeoutMs`, and the call's
+        // `timeoutMs` still to check (a client's, after the token or email).
+        let (target, bearer, default_timeout_ms, timeout_ms) = match caller {
             Caller::Token {
                 tenant,
                 base_url,
                 anonymous_token,
             } => {
                 let anonymous_token = validate::anonymous_token(anonymous_token)?;
-                let target = Target::new(tenant, base_url)?;
+                function_target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
-                let request = build(&target)?;
-                // Owned only once nothing can fail any more.
-                (
-                    request,
-                    timeout_ms,
-                    Bearer::Supplied(anonymous_token.to_owned()),
-                )
+                let bearer = Bearer::Supplied(anonymous_token.to_owned());
+                (&function_target, bearer, timeout_ms, None)
             }
             Caller::Client(id) => {
                 // (`let else`, not `ok_or`: the error is built only when needed.)
@@ -325,18 +320,21 @@ impl Hub {
                         "belongs to a released client",
                     ));
                 };
-                let request = build(&client.target)?;
-                // The client's own `timeoutMs` is valid already.
-                let timeout_ms = match timeout_ms {
-                    Some(_) => validate::timeout_ms(timeout_ms)?,
-                    None => client.timeout_ms,
-                };
                 let bearer = match &client.source {
                     Source::Supplied(token) => Bearer::Supplied(token.clone()),
                     Source::Login(_) | Source::Provider => Bearer::Client(id),
                 };
-                (request, timeout_ms, bearer)
+                // The client's own `timeoutMs` is valid already.
+                (&client.target, bearer, client.timeout_ms, timeout_ms)
             }
+        };
+        let request = match operation {
+            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
+            _ => target.resend_activation(argument),
+        }?;
+        let timeout_ms = match timeout_ms {
+            Some(_) => validate::timeout_ms(timeout_ms)?,
+            None => default_timeout_ms,
         };
         let shared = operation == Operation::ConfirmOptIn;
         Ok(self.start(request, bearer, timeout_ms, shared, aborted, now))
@@ -766,20 +764,25 @@ impl Hub {
     /// Forgets released clients that no exchange needs any more, with a
     /// renewal they may still have out.
     fn collect_clients(&mut self) {
-        let exchanges = &self.exchanges;
-        let outputs = &mut self.outputs;
-        self.clients.retain(|client| {
-            let needed = exchanges
-                .iter()
-                .any(|e| matches!(e.bearer, Bearer::Client(c) if c == client.id));
-            if !client.released || needed {
-                return true;
+        // A plain loop rather than `retain`: `Vec::retain` costs the wasm
+        // more code than a `remove` of a client.
+        let mut at = 0;
+        while at < self.clients.len() {
+            let client = &self.clients[at];
+            let needed = !client.released
+                || self
+                    .exchanges
+                    .iter()
+                    .any(|e| matches!(e.bearer, Bearer::Client(c) if c == client.id));
+            if needed {
+                at += 1;
+                continue;
             }
+            let client = self.clients.remove(at);
             if let Some(send) = client.renewal.as_ref().and_then(Renewal::request) {
-                outputs.push(Output::Cancel(send));
+                self.outputs.push(Output::Cancel(send));
             }
-            false
-        });
+        }
     }
 }
 
