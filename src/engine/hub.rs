@@ -547,13 +547,14 @@ impl Hub {
     /// Gets the exchange at `at` a token and sends it, or leaves it waiting
     /// for its client's renewal.
     fn advance(&mut self, at: usize, now: f64) {
-        let client = match &self.exchanges[at].bearer {
-            Bearer::Supplied(token) => return self.send(at, token.clone()),
-            Bearer::Client(client) => *client,
+        let token = match &self.exchanges[at].bearer {
+            Bearer::Supplied(token) => token.clone(),
+            Bearer::Client(client) => match self.client_token(*client, now) {
+                Some(token) => token,
+                None => return,
+            },
         };
-        if let Some(token) = self.client_token(client, now) {
-            self.send(at, token);
-        }
+        self.send(at, token);
     }
 
     /// Outputs the request of the exchange at `at` with `token`, and
