@@ -366,7 +366,7 @@ impl Hub {
         // The exchange's id, and its index when it is new and must be sent.
         let (exchange, new) = match joined {
             Some(exchange) => {
-                exchange.deadline = exchange.deadline.max(deadline).min(exchange.cap);
+                exchange.deadline = earlier(later(exchange.deadline, deadline), exchange.cap);
                 (exchange.id, None)
             }
             None => {
@@ -385,7 +385,7 @@ impl Hub {
                     shared,
                     retried: false,
                     cap: now + f64::from(MAX_TIMEOUT_MS),
-                    deadline: deadline.max(floor),
+                    deadline: later(deadline, floor),
                     state: State::Token,
                 });
                 (id, Some(self.exchanges.len() - 1))
@@ -431,22 +431,26 @@ impl Hub {
         let Some(at) = self.renewing(send) else {
             return;
         };
+        let invalid = |problem| Err(OptInError::invalid("anonymousToken", problem));
         // What was thrown or the rejection's reason becomes the error's `cause`.
-        let (problem, cause) = match answer {
-            ProviderAnswer::Threw => ("the token provider threw (see `cause`)", Some(send)),
-            ProviderAnswer::Rejected => ("the token provider rejected (see `cause`)", Some(send)),
-            ProviderAnswer::Settled(None) => ("the token provider must resolve to a string", None),
-            ProviderAnswer::Settled(Some(token)) => {
-                let result = match validate::anonymous_token(&token) {
-                    Ok(_) => Ok(Session::supplied(token)),
-                    Err(error) => Err(error),
-                };
-                self.renewed(at, result, None);
-                return self.collect_clients();
+        let (result, cause) = match answer {
+            ProviderAnswer::Threw => (
+                invalid("the token provider threw (see `cause`)"),
+                Some(send),
+            ),
+            ProviderAnswer::Rejected => (
+                invalid("the token provider rejected (see `cause`)"),
+                Some(send),
+            ),
+            ProviderAnswer::Settled(None) => {
+                (invalid("the token provider must resolve to a string"), None)
             }
+            ProviderAnswer::Settled(Some(token)) => match validate::anonymous_token(&token) {
+                Ok(_) => (Ok(Session::supplied(token)), None),
+                Err(error) => (Err(error), None),
+            },
         };
-        let error = OptInError::invalid("anonymousToken", problem);
-        self.renewed(at, Err(error), cause);
+        self.renewed(at, result, cause);
         self.collect_clients();
     }
 
@@ -506,13 +510,15 @@ impl Hub {
         // Plain loops: a chain of iterator adapters costs the wasm more code.
         let mut earliest = f64::INFINITY;
         for call in &self.calls {
-            earliest = earliest.min(call.deadline);
+            earliest = earlier(earliest, call.deadline);
         }
         for exchange in &self.exchanges {
-            earliest = earliest.min(exchange.deadline);
+            earliest = earlier(earliest, exchange.deadline);
         }
-        for renewal in self.clients.iter().flat_map(|c| &c.renewal) {
-            earliest = earliest.min(renewal.deadline);
+        for client in &self.clients {
+            if let Some(renewal) = &client.renewal {
+                earliest = earlier(earliest, renewal.deadline);
+            }
         }
         (earliest < f64::INFINITY).then_some(earliest)
     }
@@ -718,9 +724,16 @@ impl Hub {
             return self.renew(at, None, now, deadline);
         }
         let client = &mut self.clients[at];
-        let result = anonymous::grant(response).map(|grant| match client.session.take() {
-            Some(session) if stage == Stage::Refreshing => session.refreshed(grant, requested_at),
-            _ => Session::granted(grant, requested_at),
+        let result = anonymous::grant(response).map(|grant| {
+            // A login's session replaces the old one in `renewed`.
+            let refreshed = match stage {
+                Stage::Refreshing => client.session.take(),
+                _ => None,
+            };
+            match refreshed {
+                Some(session) => session.refreshed(grant, requested_at),
+                None => Session::granted(grant, requested_at),
+            }
         });
         self.renewed(at, result, None);
     }
@@ -784,6 +797,27 @@ impl Hub {
                 self.outputs.push(Output::Cancel(send));
             }
         }
+    }
+}
+
+// Instants (milliseconds since the epoch) are never NaN: `f64::min` and
+// `f64::max` would add their NaN handling to every use in the wasm.
+
+/// The earlier of two instants.
+fn earlier(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The later of two instants.
+fn later(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
     }
 }
 
