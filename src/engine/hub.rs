@@ -354,7 +354,7 @@ impl Hub {
         let call = CallId(self.next_id());
         if aborted {
             // A caller that has already given up neither starts nor joins anything.
-            self.settle(vec![call], Err(OptInError::Aborted.into()));
+            self.reject(call, OptInError::Aborted);
             return call;
         }
         let deadline = now + f64::from(timeout_ms);
@@ -535,12 +535,17 @@ impl Hub {
         }
     }
 
+    /// `call` rejects with `error`, alone.
+    fn reject(&mut self, call: CallId, error: OptInError) {
+        self.settle(vec![call], Err(error.into()));
+    }
+
     /// The caller at `at` rejects with `error`, alone, and leaves its
     /// exchange. A resend nobody waits for any more is cancelled; a
     /// confirmation runs on (see the module docs).
     fn leave(&mut self, at: usize, error: OptInError) {
         let call = self.calls.remove(at);
-        self.settle(vec![call.id], Err(error.into()));
+        self.reject(call.id, error);
         let Some(at) = self.exchanges.iter().position(|e| e.id == call.exchange) else {
             return;
         };
