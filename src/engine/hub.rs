@@ -121,7 +121,15 @@ struct Exchange {
     id: u64,
     /// What is sent, again after a 401.
     request: ApiRequest,
-    bearer: Bearer,
+    /// The client whose session gives the token, renewed as needed; `None`:
+    /// the caller supplied `token`, sent as it is and never retried.
+    client: Option<ClientId>,
+    /// The supplied token, or the client's token last sent (to recognise a
+    /// 401 to it); empty until then.
+    token: String,
+    /// The request out, if any: `None` while waiting for a token (from the
+    /// client's renewal).
+    send: Option<SendId>,
     /// A confirmation, which callers for the same URL join.
     shared: bool,
     /// Sent once more after a 401 already.
@@ -130,25 +138,6 @@ struct Exchange {
     cap: f64,
     /// When it gives up: the latest deadline of its callers, at most `cap`.
     deadline: f64,
-    state: State,
-}
-
-/// Where an exchange's anonymous token comes from.
-#[derive(Debug)]
-enum Bearer {
-    /// A token the caller supplied: sent as it is, never retried.
-    Supplied(String),
-    /// The client's session, renewed as needed.
-    Client(ClientId),
-}
-
-/// Where an exchange is.
-#[derive(Debug)]
-enum State {
-    /// Waiting for a token (from the client's renewal).
-    Token,
-    /// The request is out with `token`.
-    Sending { send: SendId, token: String },
 }
 
 /// A caller waiting for an exchange, on its own clock.
@@ -298,8 +287,9 @@ impl Hub {
     ) -> Result<CallId, OptInError> {
         // A function's target, validated here; a client's is its own.
         let function_target;
-        // The target, the bearer, the default `timeoutMs`, and the call's
-        // `timeoutMs` still to check (a client's, after the token or email).
+        // The target; the bearer (the client whose session gives the token,
+        // or `None` and the token supplied); the default `timeoutMs`; and the
+        // call's `timeoutMs` still to check (a client's, after the token or email).
         let (target, bearer, default_timeout_ms, timeout_ms) = match caller {
             Caller::Token {
                 tenant,
@@ -309,7 +299,7 @@ impl Hub {
                 let anonymous_token = validate::anonymous_token(anonymous_token)?;
                 function_target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
-                let bearer = Bearer::Supplied(anonymous_token.to_owned());
+                let bearer = (None, anonymous_token.to_owned());
                 (&function_target, bearer, timeout_ms, None)
             }
             Caller::Client(id) => {
@@ -321,8 +311,8 @@ impl Hub {
                     ));
                 };
                 let bearer = match &client.source {
-                    Source::Supplied(token) => Bearer::Supplied(token.clone()),
-                    Source::Login(_) | Source::Provider => Bearer::Client(id),
+                    Source::Supplied(token) => (None, token.clone()),
+                    Source::Login(_) | Source::Provider => (Some(id), String::new()),
                 };
                 // The client's own `timeoutMs` is valid already.
                 (&client.target, bearer, client.timeout_ms, timeout_ms)
@@ -341,11 +331,12 @@ impl Hub {
     }
 
     /// Registers a validated call: it joins the shared exchange for its URL
-    /// or starts its own, which is sent at once or waits for a token.
+    /// or starts its own, which is sent at once or waits for a token. The
+    /// bearer is as [`Exchange::client`] and [`Exchange::token`] say.
     fn start(
         &mut self,
         request: ApiRequest,
-        bearer: Bearer,
+        (client, token): (Option<ClientId>, String),
         timeout_ms: u32,
         shared: bool,
         aborted: bool,
@@ -381,12 +372,13 @@ impl Hub {
                 self.exchanges.push(Exchange {
                     id,
                     request,
-                    bearer,
+                    client,
+                    token,
+                    send: None,
                     shared,
                     retried: false,
                     cap: now + f64::from(MAX_TIMEOUT_MS),
                     deadline: later(deadline, floor),
-                    state: State::Token,
                 });
                 (id, Some(self.exchanges.len() - 1))
             }
@@ -414,10 +406,7 @@ impl Hub {
     /// The response to `send` (`None`: none came — the network failed, CORS
     /// refused it, or the connection dropped).
     pub fn on_response(&mut self, send: SendId, response: Option<&RawResponse>, now: f64) {
-        let exchange = self.exchanges.iter().position(|e| match &e.state {
-            State::Sending { send: s, .. } => *s == send,
-            State::Token => false,
-        });
+        let exchange = self.exchanges.iter().position(|e| e.send == Some(send));
         if let Some(at) = exchange {
             self.exchange_answered(at, response, now);
         } else if let Some(at) = self.renewing(send) {
@@ -558,9 +547,10 @@ impl Hub {
     /// Gets the exchange at `at` a token and sends it, or leaves it waiting
     /// for its client's renewal.
     fn advance(&mut self, at: usize, now: f64) {
-        let token = match &self.exchanges[at].bearer {
-            Bearer::Supplied(token) => token.clone(),
-            Bearer::Client(client) => match self.client_token(*client, now) {
+        let exchange = &self.exchanges[at];
+        let token = match exchange.client {
+            None => exchange.token.clone(),
+            Some(client) => match self.client_token(client, now) {
                 Some(token) => token,
                 None => return,
             },
@@ -578,7 +568,8 @@ impl Hub {
             request: exchange.request.clone(),
             bearer: Some(token.clone()),
         });
-        exchange.state = State::Sending { send, token };
+        exchange.send = Some(send);
+        exchange.token = token;
     }
 
     /// The client's token to send now, or `None` after joining or starting
@@ -617,7 +608,7 @@ impl Hub {
                 },
             ),
             // Never renewed: its exchanges carry the token itself
-            // (`Bearer::Supplied`), so they never ask for one.
+            // (`Exchange::client` is `None`), so they never ask for one.
             (Source::Supplied(_), _) => return,
         };
         client.renewal = Some(Renewal {
@@ -639,23 +630,20 @@ impl Hub {
             };
             return self.end(at, Err(error));
         };
-        if let (401, false, Bearer::Client(client)) =
-            (response.status, exchange.retried, &exchange.bearer)
-        {
+        if let (401, false, Some(client)) = (response.status, exchange.retried, exchange.client) {
             // The gateway refused the token before the request reached the
             // customer service: nothing was spent or sent. Once more with a
             // fresh token.
-            let client = *client;
             exchange.retried = true;
             let session = self
                 .clients
                 .iter_mut()
                 .find(|c| c.id == client)
                 .and_then(|c| c.session.as_mut());
-            if let (Some(session), State::Sending { token, .. }) = (session, &exchange.state) {
-                session.reject_access(token);
+            if let Some(session) = session {
+                session.reject_access(&exchange.token);
             }
-            exchange.state = State::Token;
+            exchange.send = None;
             return self.advance(at, now);
         }
         let result = match exchange.request.operation {
@@ -679,7 +667,7 @@ impl Hub {
     /// while one is out, and moves its callers to `calls`.
     fn close(&mut self, at: usize, failed: bool, calls: &mut Vec<CallId>) {
         let exchange = self.exchanges.remove(at);
-        if let (State::Sending { send, .. }, true) = (exchange.state, failed) {
+        if let (Some(send), true) = (exchange.send, failed) {
             self.outputs.push(Output::Cancel(send));
         }
         let mut i = 0;
@@ -761,8 +749,7 @@ impl Hub {
         let mut i = 0;
         while i < self.exchanges.len() {
             let exchange = &self.exchanges[i];
-            let waiting = matches!(exchange.state, State::Token)
-                && matches!(exchange.bearer, Bearer::Client(c) if c == id);
+            let waiting = exchange.send.is_none() && exchange.client == Some(id);
             if !waiting {
                 i += 1;
                 continue;
@@ -788,11 +775,8 @@ impl Hub {
         let mut at = 0;
         while at < self.clients.len() {
             let client = &self.clients[at];
-            let needed = !client.released
-                || self
-                    .exchanges
-                    .iter()
-                    .any(|e| matches!(e.bearer, Bearer::Client(c) if c == client.id));
+            let needed =
+                !client.released || self.exchanges.iter().any(|e| e.client == Some(client.id));
             if needed {
                 at += 1;
                 continue;
