@@ -624,13 +624,8 @@ impl Hub {
     /// once after a 401 with a renewable token, else the end of it.
     fn exchange_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
         let exchange = &mut self.exchanges[at];
-        let Some(response) = response else {
-            let error = OptInError::Network {
-                origin: exchange.request.origin.clone(),
-            };
-            return self.end(at, Err(error));
-        };
-        if let (401, false, Some(client)) = (response.status, exchange.retried, exchange.client) {
+        let refused = response.is_some_and(|r| r.status == 401) && !exchange.retried;
+        if let (true, Some(client)) = (refused, exchange.client) {
             // The gateway refused the token before the request reached the
             // customer service: nothing was spent or sent. Once more with a
             // fresh token.
@@ -646,9 +641,14 @@ impl Hub {
             exchange.send = None;
             return self.advance(at, now);
         }
-        let result = match exchange.request.operation {
-            Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
-            _ => response::resend_activation(response).map(|()| Answer::Sent),
+        let result = match response {
+            None => Err(OptInError::Network {
+                origin: exchange.request.origin.clone(),
+            }),
+            Some(response) => match exchange.request.operation {
+                Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
+                _ => response::resend_activation(response).map(|()| Answer::Sent),
+            },
         };
         self.end(at, result);
     }
