@@ -699,13 +699,7 @@ impl Hub {
         else {
             return;
         };
-        let Some(response) = response else {
-            let error = OptInError::Network {
-                origin: client.target.base_url().origin().to_owned(),
-            };
-            return self.renewed(at, Err(error), None);
-        };
-        let refused = (400..500).contains(&response.status) && response.status != 429;
+        let refused = response.is_some_and(|r| (400..500).contains(&r.status) && r.status != 429);
         if stage == Stage::Refreshing && refused {
             // Any 4xx but 429: the refresh token was refused (revoked,
             // expired early, unknown after a restart, or a request this
@@ -717,17 +711,22 @@ impl Hub {
             return self.renew(at, None, now, deadline);
         }
         let client = &mut self.clients[at];
-        let result = anonymous::grant(response).map(|grant| {
-            // A login's session replaces the old one in `renewed`.
-            let refreshed = match stage {
-                Stage::Refreshing => client.session.take(),
-                _ => None,
-            };
-            match refreshed {
-                Some(session) => session.refreshed(grant, requested_at),
-                None => Session::granted(grant, requested_at),
-            }
-        });
+        let result = match response {
+            None => Err(OptInError::Network {
+                origin: client.target.base_url().origin().to_owned(),
+            }),
+            Some(response) => anonymous::grant(response).map(|grant| {
+                // A login's session replaces the old one in `renewed`.
+                let refreshed = match stage {
+                    Stage::Refreshing => client.session.take(),
+                    _ => None,
+                };
+                match refreshed {
+                    Some(session) => session.refreshed(grant, requested_at),
+                    None => Session::granted(grant, requested_at),
+                }
+            }),
+        };
         self.renewed(at, result, None);
     }
 
