@@ -580,22 +580,25 @@ impl Hub {
         if client.renewal.is_some() {
             return None;
         }
-        let refresh = match client.session.as_ref().map(|s| s.next(now)) {
-            Some(Next::Use(token)) => return Some(token.to_owned()),
-            Some(Next::Refresh(refresh_token)) => Some(refresh_token.to_owned()),
-            Some(Next::Renew) | None => None,
-        };
+        if let Some(Next::Use(token)) = client.session.as_ref().map(|s| s.next(now)) {
+            return Some(token.to_owned());
+        }
         let deadline = now + f64::from(client.timeout_ms);
-        self.renew(at, refresh.as_deref(), now, deadline);
+        self.renew(at, true, now, deadline);
         None
     }
 
     /// Starts a renewal of the client at `at`, due by `deadline`: a refresh
-    /// with `refresh` when given, else a login, or asking its provider.
-    fn renew(&mut self, at: usize, refresh: Option<&str>, now: f64, deadline: f64) {
+    /// when `refresh` and its session's refresh token is still good, else a
+    /// login, or asking its provider.
+    fn renew(&mut self, at: usize, refresh: bool, now: f64, deadline: f64) {
         let send = SendId(self.next_id());
         let client = &mut self.clients[at];
-        let (stage, output) = match (&client.source, refresh) {
+        let refresh_token = match client.session.as_ref().map(|s| s.next(now)) {
+            Some(Next::Refresh(refresh_token)) if refresh => Some(refresh_token),
+            _ => None,
+        };
+        let (stage, output) = match (&client.source, refresh_token) {
             (Source::Login(login), Some(refresh_token)) => {
                 (Stage::Refreshing, fetch(send, login.refresh(refresh_token)))
             }
@@ -708,7 +711,7 @@ impl Hub {
             // refusal: the gateway asks for fewer requests, and a login
             // right after would be one more; the callers get
             // `rate_limited` and the session stays for a later refresh.
-            return self.renew(at, None, now, deadline);
+            return self.renew(at, false, now, deadline);
         }
         let client = &mut self.clients[at];
         let result = match response {
