@@ -121,7 +121,15 @@ struct Exchange {
     id: u64,
     /// What is sent, again after a 401.
     request: ApiRequest,
-    bearer: Bearer,
+    /// The client whose session gives the token, renewed as needed; `None`:
+    /// the caller supplied `token`, sent as it is and never retried.
+    client: Option<ClientId>,
+    /// The supplied token, or the client's token last sent (to recognise a
+    /// 401 to it); empty until then.
+    token: String,
+    /// The request out, if any: `None` while waiting for a token (from the
+    /// client's renewal).
+    send: Option<SendId>,
     /// A confirmation, which callers for the same URL join.
     shared: bool,
     /// Sent once more after a 401 already.
@@ -130,25 +138,6 @@ struct Exchange {
     cap: f64,
     /// When it gives up: the latest deadline of its callers, at most `cap`.
     deadline: f64,
-    state: State,
-}
-
-/// Where an exchange's anonymous token comes from.
-#[derive(Debug)]
-enum Bearer {
-    /// A token the caller supplied: sent as it is, never retried.
-    Supplied(String),
-    /// The client's session, renewed as needed.
-    Client(ClientId),
-}
-
-/// Where an exchange is.
-#[derive(Debug)]
-enum State {
-    /// Waiting for a token (from the client's renewal).
-    Token,
-    /// The request is out with `token`.
-    Sending { send: SendId, token: String },
 }
 
 /// A caller waiting for an exchange, on its own clock.
@@ -296,26 +285,22 @@ impl Hub {
         aborted: bool,
         now: f64,
     ) -> Result<CallId, OptInError> {
-        let build = |target: &Target| match operation {
-            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
-            _ => target.resend_activation(argument),
-        };
-        let (request, timeout_ms, bearer) = match caller {
+        // A function's target, validated here; a client's is its own.
+        let function_target;
+        // The target; the bearer (the client whose session gives the token,
+        // or `None` and the token supplied); the default `timeoutMs`; and the
+        // call's `timeoutMs` still to check (a client's, after the token or email).
+        let (target, bearer, default_timeout_ms, timeout_ms) = match caller {
             Caller::Token {
                 tenant,
                 base_url,
                 anonymous_token,
             } => {
                 let anonymous_token = validate::anonymous_token(anonymous_token)?;
-                let target = Target::new(tenant, base_url)?;
+                function_target = Target::new(tenant, base_url)?;
                 let timeout_ms = validate::timeout_ms(timeout_ms)?;
-                let request = build(&target)?;
-                // Owned only once nothing can fail any more.
-                (
-                    request,
-                    timeout_ms,
-                    Bearer::Supplied(anonymous_token.to_owned()),
-                )
+                let bearer = (None, anonymous_token.to_owned());
+                (&function_target, bearer, timeout_ms, None)
             }
             Caller::Client(id) => {
                 // (`let else`, not `ok_or`: the error is built only when needed.)
@@ -325,29 +310,33 @@ impl Hub {
                         "belongs to a released client",
                     ));
                 };
-                let request = build(&client.target)?;
-                // The client's own `timeoutMs` is valid already.
-                let timeout_ms = match timeout_ms {
-                    Some(_) => validate::timeout_ms(timeout_ms)?,
-                    None => client.timeout_ms,
-                };
                 let bearer = match &client.source {
-                    Source::Supplied(token) => Bearer::Supplied(token.clone()),
-                    Source::Login(_) | Source::Provider => Bearer::Client(id),
+                    Source::Supplied(token) => (None, token.clone()),
+                    Source::Login(_) | Source::Provider => (Some(id), String::new()),
                 };
-                (request, timeout_ms, bearer)
+                // The client's own `timeoutMs` is valid already.
+                (&client.target, bearer, client.timeout_ms, timeout_ms)
             }
+        };
+        let request = match operation {
+            Operation::ConfirmOptIn => target.confirm_opt_in(argument),
+            _ => target.resend_activation(argument),
+        }?;
+        let timeout_ms = match timeout_ms {
+            Some(_) => validate::timeout_ms(timeout_ms)?,
+            None => default_timeout_ms,
         };
         let shared = operation == Operation::ConfirmOptIn;
         Ok(self.start(request, bearer, timeout_ms, shared, aborted, now))
     }
 
     /// Registers a validated call: it joins the shared exchange for its URL
-    /// or starts its own, which is sent at once or waits for a token.
+    /// or starts its own, which is sent at once or waits for a token. The
+    /// bearer is as [`Exchange::client`] and [`Exchange::token`] say.
     fn start(
         &mut self,
         request: ApiRequest,
-        bearer: Bearer,
+        (client, token): (Option<ClientId>, String),
         timeout_ms: u32,
         shared: bool,
         aborted: bool,
@@ -356,7 +345,7 @@ impl Hub {
         let call = CallId(self.next_id());
         if aborted {
             // A caller that has already given up neither starts nor joins anything.
-            self.settle(vec![call], Err(OptInError::Aborted.into()));
+            self.reject(call, OptInError::Aborted);
             return call;
         }
         let deadline = now + f64::from(timeout_ms);
@@ -368,7 +357,7 @@ impl Hub {
         // The exchange's id, and its index when it is new and must be sent.
         let (exchange, new) = match joined {
             Some(exchange) => {
-                exchange.deadline = exchange.deadline.max(deadline).min(exchange.cap);
+                exchange.deadline = earlier(later(exchange.deadline, deadline), exchange.cap);
                 (exchange.id, None)
             }
             None => {
@@ -383,12 +372,13 @@ impl Hub {
                 self.exchanges.push(Exchange {
                     id,
                     request,
-                    bearer,
+                    client,
+                    token,
+                    send: None,
                     shared,
                     retried: false,
                     cap: now + f64::from(MAX_TIMEOUT_MS),
-                    deadline: deadline.max(floor),
-                    state: State::Token,
+                    deadline: later(deadline, floor),
                 });
                 (id, Some(self.exchanges.len() - 1))
             }
@@ -416,10 +406,7 @@ impl Hub {
     /// The response to `send` (`None`: none came — the network failed, CORS
     /// refused it, or the connection dropped).
     pub fn on_response(&mut self, send: SendId, response: Option<&RawResponse>, now: f64) {
-        let exchange = self.exchanges.iter().position(|e| match &e.state {
-            State::Sending { send: s, .. } => *s == send,
-            State::Token => false,
-        });
+        let exchange = self.exchanges.iter().position(|e| e.send == Some(send));
         if let Some(at) = exchange {
             self.exchange_answered(at, response, now);
         } else if let Some(at) = self.renewing(send) {
@@ -433,22 +420,26 @@ impl Hub {
         let Some(at) = self.renewing(send) else {
             return;
         };
+        let invalid = |problem| Err(OptInError::invalid("anonymousToken", problem));
         // What was thrown or the rejection's reason becomes the error's `cause`.
-        let (problem, cause) = match answer {
-            ProviderAnswer::Threw => ("the token provider threw (see `cause`)", Some(send)),
-            ProviderAnswer::Rejected => ("the token provider rejected (see `cause`)", Some(send)),
-            ProviderAnswer::Settled(None) => ("the token provider must resolve to a string", None),
-            ProviderAnswer::Settled(Some(token)) => {
-                let result = match validate::anonymous_token(&token) {
-                    Ok(_) => Ok(Session::supplied(token)),
-                    Err(error) => Err(error),
-                };
-                self.renewed(at, result, None);
-                return self.collect_clients();
+        let (result, cause) = match answer {
+            ProviderAnswer::Threw => (
+                invalid("the token provider threw (see `cause`)"),
+                Some(send),
+            ),
+            ProviderAnswer::Rejected => (
+                invalid("the token provider rejected (see `cause`)"),
+                Some(send),
+            ),
+            ProviderAnswer::Settled(None) => {
+                (invalid("the token provider must resolve to a string"), None)
             }
+            ProviderAnswer::Settled(Some(token)) => match validate::anonymous_token(&token) {
+                Ok(_) => (Ok(Session::supplied(token)), None),
+                Err(error) => (Err(error), None),
+            },
         };
-        let error = OptInError::invalid("anonymousToken", problem);
-        self.renewed(at, Err(error), cause);
+        self.renewed(at, result, cause);
         self.collect_clients();
     }
 
@@ -508,13 +499,15 @@ impl Hub {
         // Plain loops: a chain of iterator adapters costs the wasm more code.
         let mut earliest = f64::INFINITY;
         for call in &self.calls {
-            earliest = earliest.min(call.deadline);
+            earliest = earlier(earliest, call.deadline);
         }
         for exchange in &self.exchanges {
-            earliest = earliest.min(exchange.deadline);
+            earliest = earlier(earliest, exchange.deadline);
         }
-        for renewal in self.clients.iter().flat_map(|c| &c.renewal) {
-            earliest = earliest.min(renewal.deadline);
+        for client in &self.clients {
+            if let Some(renewal) = &client.renewal {
+                earliest = earlier(earliest, renewal.deadline);
+            }
         }
         (earliest < f64::INFINITY).then_some(earliest)
     }
@@ -531,12 +524,17 @@ impl Hub {
         }
     }
 
+    /// `call` rejects with `error`, alone.
+    fn reject(&mut self, call: CallId, error: OptInError) {
+        self.settle(vec![call], Err(error.into()));
+    }
+
     /// The caller at `at` rejects with `error`, alone, and leaves its
     /// exchange. A resend nobody waits for any more is cancelled; a
     /// confirmation runs on (see the module docs).
     fn leave(&mut self, at: usize, error: OptInError) {
         let call = self.calls.remove(at);
-        self.settle(vec![call.id], Err(error.into()));
+        self.reject(call.id, error);
         let Some(at) = self.exchanges.iter().position(|e| e.id == call.exchange) else {
             return;
         };
@@ -549,13 +547,15 @@ impl Hub {
     /// Gets the exchange at `at` a token and sends it, or leaves it waiting
     /// for its client's renewal.
     fn advance(&mut self, at: usize, now: f64) {
-        let client = match &self.exchanges[at].bearer {
-            Bearer::Supplied(token) => return self.send(at, token.clone()),
-            Bearer::Client(client) => *client,
+        let exchange = &self.exchanges[at];
+        let token = match exchange.client {
+            None => exchange.token.clone(),
+            Some(client) => match self.client_token(client, now) {
+                Some(token) => token,
+                None => return,
+            },
         };
-        if let Some(token) = self.client_token(client, now) {
-            self.send(at, token);
-        }
+        self.send(at, token);
     }
 
     /// Outputs the request of the exchange at `at` with `token`, and
@@ -568,7 +568,8 @@ impl Hub {
             request: exchange.request.clone(),
             bearer: Some(token.clone()),
         });
-        exchange.state = State::Sending { send, token };
+        exchange.send = Some(send);
+        exchange.token = token;
     }
 
     /// The client's token to send now, or `None` after joining or starting
@@ -579,22 +580,25 @@ impl Hub {
         if client.renewal.is_some() {
             return None;
         }
-        let refresh = match client.session.as_ref().map(|s| s.next(now)) {
-            Some(Next::Use(token)) => return Some(token.to_owned()),
-            Some(Next::Refresh(refresh_token)) => Some(refresh_token.to_owned()),
-            Some(Next::Renew) | None => None,
-        };
+        if let Some(Next::Use(token)) = client.session.as_ref().map(|s| s.next(now)) {
+            return Some(token.to_owned());
+        }
         let deadline = now + f64::from(client.timeout_ms);
-        self.renew(at, refresh.as_deref(), now, deadline);
+        self.renew(at, true, now, deadline);
         None
     }
 
     /// Starts a renewal of the client at `at`, due by `deadline`: a refresh
-    /// with `refresh` when given, else a login, or asking its provider.
-    fn renew(&mut self, at: usize, refresh: Option<&str>, now: f64, deadline: f64) {
+    /// when `refresh` and its session's refresh token is still good, else a
+    /// login, or asking its provider.
+    fn renew(&mut self, at: usize, refresh: bool, now: f64, deadline: f64) {
         let send = SendId(self.next_id());
         let client = &mut self.clients[at];
-        let (stage, output) = match (&client.source, refresh) {
+        let refresh_token = match client.session.as_ref().map(|s| s.next(now)) {
+            Some(Next::Refresh(refresh_token)) if refresh => Some(refresh_token),
+            _ => None,
+        };
+        let (stage, output) = match (&client.source, refresh_token) {
             (Source::Login(login), Some(refresh_token)) => {
                 (Stage::Refreshing, fetch(send, login.refresh(refresh_token)))
             }
@@ -607,7 +611,7 @@ impl Hub {
                 },
             ),
             // Never renewed: its exchanges carry the token itself
-            // (`Bearer::Supplied`), so they never ask for one.
+            // (`Exchange::client` is `None`), so they never ask for one.
             (Source::Supplied(_), _) => return,
         };
         client.renewal = Some(Renewal {
@@ -623,34 +627,31 @@ impl Hub {
     /// once after a 401 with a renewable token, else the end of it.
     fn exchange_answered(&mut self, at: usize, response: Option<&RawResponse>, now: f64) {
         let exchange = &mut self.exchanges[at];
-        let Some(response) = response else {
-            let error = OptInError::Network {
-                origin: exchange.request.origin.clone(),
-            };
-            return self.end(at, Err(error));
-        };
-        if let (401, false, Bearer::Client(client)) =
-            (response.status, exchange.retried, &exchange.bearer)
-        {
+        let refused = response.is_some_and(|r| r.status == 401) && !exchange.retried;
+        if let (true, Some(client)) = (refused, exchange.client) {
             // The gateway refused the token before the request reached the
             // customer service: nothing was spent or sent. Once more with a
             // fresh token.
-            let client = *client;
             exchange.retried = true;
             let session = self
                 .clients
                 .iter_mut()
                 .find(|c| c.id == client)
                 .and_then(|c| c.session.as_mut());
-            if let (Some(session), State::Sending { token, .. }) = (session, &exchange.state) {
-                session.reject_access(token);
+            if let Some(session) = session {
+                session.reject_access(&exchange.token);
             }
-            exchange.state = State::Token;
+            exchange.send = None;
             return self.advance(at, now);
         }
-        let result = match exchange.request.operation {
-            Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
-            _ => response::resend_activation(response).map(|()| Answer::Sent),
+        let result = match response {
+            None => Err(OptInError::Network {
+                origin: exchange.request.origin.clone(),
+            }),
+            Some(response) => match exchange.request.operation {
+                Operation::ConfirmOptIn => response::confirm_opt_in(response).map(Answer::Customer),
+                _ => response::resend_activation(response).map(|()| Answer::Sent),
+            },
         };
         self.end(at, result);
     }
@@ -669,7 +670,7 @@ impl Hub {
     /// while one is out, and moves its callers to `calls`.
     fn close(&mut self, at: usize, failed: bool, calls: &mut Vec<CallId>) {
         let exchange = self.exchanges.remove(at);
-        if let (State::Sending { send, .. }, true) = (exchange.state, failed) {
+        if let (Some(send), true) = (exchange.send, failed) {
             self.outputs.push(Output::Cancel(send));
         }
         let mut i = 0;
@@ -701,13 +702,7 @@ impl Hub {
         else {
             return;
         };
-        let Some(response) = response else {
-            let error = OptInError::Network {
-                origin: client.target.base_url().origin().to_owned(),
-            };
-            return self.renewed(at, Err(error), None);
-        };
-        let refused = (400..500).contains(&response.status) && response.status != 429;
+        let refused = response.is_some_and(|r| (400..500).contains(&r.status) && r.status != 429);
         if stage == Stage::Refreshing && refused {
             // Any 4xx but 429: the refresh token was refused (revoked,
             // expired early, unknown after a restart, or a request this
@@ -716,13 +711,25 @@ impl Hub {
             // refusal: the gateway asks for fewer requests, and a login
             // right after would be one more; the callers get
             // `rate_limited` and the session stays for a later refresh.
-            return self.renew(at, None, now, deadline);
+            return self.renew(at, false, now, deadline);
         }
         let client = &mut self.clients[at];
-        let result = anonymous::grant(response).map(|grant| match client.session.take() {
-            Some(session) if stage == Stage::Refreshing => session.refreshed(grant, requested_at),
-            _ => Session::granted(grant, requested_at),
-        });
+        let result = match response {
+            None => Err(OptInError::Network {
+                origin: client.target.base_url().origin().to_owned(),
+            }),
+            Some(response) => anonymous::grant(response).map(|grant| {
+                // A login's session replaces the old one in `renewed`.
+                let refreshed = match stage {
+                    Stage::Refreshing => client.session.take(),
+                    _ => None,
+                };
+                match refreshed {
+                    Some(session) => session.refreshed(grant, requested_at),
+                    None => Session::granted(grant, requested_at),
+                }
+            }),
+        };
         self.renewed(at, result, None);
     }
 
@@ -744,8 +751,7 @@ impl Hub {
         let mut i = 0;
         while i < self.exchanges.len() {
             let exchange = &self.exchanges[i];
-            let waiting = matches!(exchange.state, State::Token)
-                && matches!(exchange.bearer, Bearer::Client(c) if c == id);
+            let waiting = exchange.send.is_none() && exchange.client == Some(id);
             if !waiting {
                 i += 1;
                 continue;
@@ -766,20 +772,43 @@ impl Hub {
     /// Forgets released clients that no exchange needs any more, with a
     /// renewal they may still have out.
     fn collect_clients(&mut self) {
-        let exchanges = &self.exchanges;
-        let outputs = &mut self.outputs;
-        self.clients.retain(|client| {
-            let needed = exchanges
-                .iter()
-                .any(|e| matches!(e.bearer, Bearer::Client(c) if c == client.id));
-            if !client.released || needed {
-                return true;
+        // A plain loop rather than `retain`: `Vec::retain` costs the wasm
+        // more code than a `remove` of a client.
+        let mut at = 0;
+        while at < self.clients.len() {
+            let client = &self.clients[at];
+            let needed =
+                !client.released || self.exchanges.iter().any(|e| e.client == Some(client.id));
+            if needed {
+                at += 1;
+                continue;
             }
+            let client = self.clients.remove(at);
             if let Some(send) = client.renewal.as_ref().and_then(Renewal::request) {
-                outputs.push(Output::Cancel(send));
+                self.outputs.push(Output::Cancel(send));
             }
-            false
-        });
+        }
+    }
+}
+
+// Instants (milliseconds since the epoch) are never NaN: `f64::min` and
+// `f64::max` would add their NaN handling to every use in the wasm.
+
+/// The earlier of two instants.
+fn earlier(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The later of two instants.
+fn later(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
     }
 }
 
