@@ -22,7 +22,7 @@
 
 use tsify::Tsify;
 
-use crate::error::OptInError;
+use crate::error::{OptInError, Problem};
 use crate::validate;
 
 /// Longest accepted `siteCode`. The spec sets no limit; this bounds the URL.
@@ -76,22 +76,32 @@ impl Key {
     /// The property of the `context` object, which is also the login's query
     /// parameter of the same name.
     pub fn name(self) -> &'static str {
-        match self {
-            Key::SiteCode => "siteCode",
-            Key::Currency => "currency",
-            Key::Language => "language",
-            Key::TargetLocation => "targetLocation",
-        }
+        // Arrays indexed by the key rather than `match`es: the wasm holds a
+        // table of string pointers instead of code for each arm.
+        const NAMES: [&str; 4] = ["siteCode", "currency", "language", "targetLocation"];
+        NAMES[self as usize]
     }
 
     /// The `field` of an `invalid_input` error about it.
     pub fn field(self) -> &'static str {
-        match self {
-            Key::SiteCode => "context.siteCode",
-            Key::Currency => "context.currency",
-            Key::Language => "context.language",
-            Key::TargetLocation => "context.targetLocation",
-        }
+        const FIELDS: [&str; 4] = [
+            "context.siteCode",
+            "context.currency",
+            "context.language",
+            "context.targetLocation",
+        ];
+        FIELDS[self as usize]
+    }
+
+    /// What is wrong with a non-empty value that breaks the key's rule.
+    fn rule(self) -> Problem {
+        const RULES: [Problem; 4] = [
+            "must be a site code: no spaces or control characters, at most 128 characters",
+            "must be an ISO 4217 currency code in capitals, like EUR",
+            "must be a language code like EN, de, en-US or en_US",
+            "must be an ISO 3166-1 country code in capitals, like DE",
+        ];
+        RULES[self as usize]
     }
 }
 
@@ -111,23 +121,12 @@ pub enum Given {
 impl SessionContext {
     /// Reads and checks the context, asking `value_of` for each key.
     pub fn read(mut value_of: impl FnMut(Key) -> Given) -> Result<SessionContext, OptInError> {
+        // Generic over the caller's reader, so kept to the loop: the checks
+        // are in `accept`, which the wasm holds once.
         let mut context = SessionContext::default();
         for key in Key::ALL {
-            let value = match value_of(key) {
-                Given::Absent => None,
-                Given::Text(text) => {
-                    check(key, &text)?;
-                    Some(text)
-                }
-                Given::NotText => return Err(OptInError::invalid(key.field(), "must be a string")),
-                Given::Unreadable => {
-                    return Err(OptInError::invalid(
-                        key.field(),
-                        "could not be read (its getter threw)",
-                    ))
-                }
-            };
-            *context.slot(key) = value;
+            *context.slot(key) = accept(key, value_of(key))
+                .map_err(|problem| OptInError::invalid(key.field(), problem))?;
         }
         Ok(context)
     }
@@ -164,34 +163,28 @@ impl SessionContext {
     }
 }
 
-/// Checks one value against its rule.
-fn check(key: Key, value: &str) -> Result<(), OptInError> {
-    let ok = match key {
-        _ if value.is_empty() => {
-            return Err(OptInError::invalid(
-                key.field(),
-                "must not be empty (leave it out for the tenant's default)",
-            ))
-        }
-        Key::SiteCode => value.len() <= MAX_SITE_CODE_LEN && !validate::has_space_or_control(value),
-        Key::Currency => is_code(value, 3),
-        Key::Language => is_language(value),
-        Key::TargetLocation => is_code(value, 2),
+/// The value given for `key`, checked against its rule.
+fn accept(key: Key, given: Given) -> Result<Option<String>, Problem> {
+    let text = match given {
+        Given::Absent => return Ok(None),
+        Given::Text(text) => text,
+        Given::NotText => return Err("must be a string"),
+        Given::Unreadable => return Err("could not be read (its getter threw)"),
     };
-    if ok {
-        return Ok(());
+    if text.is_empty() {
+        return Err("must not be empty (leave it out for the tenant's default)");
     }
-    Err(OptInError::invalid(
-        key.field(),
-        match key {
-            Key::SiteCode => {
-                "must be a site code: no spaces or control characters, at most 128 characters"
-            }
-            Key::Currency => "must be an ISO 4217 currency code in capitals, like EUR",
-            Key::Language => "must be a language code like EN, de, en-US or en_US",
-            Key::TargetLocation => "must be an ISO 3166-1 country code in capitals, like DE",
-        },
-    ))
+    let follows_rule = match key {
+        Key::SiteCode => text.len() <= MAX_SITE_CODE_LEN && !validate::has_space_or_control(&text),
+        Key::Currency => is_code(&text, 3),
+        Key::Language => is_language(&text),
+        Key::TargetLocation => is_code(&text, 2),
+    };
+    if follows_rule {
+        Ok(Some(text))
+    } else {
+        Err(key.rule())
+    }
 }
 
 /// `len` ASCII capital letters.
