@@ -181,32 +181,32 @@ fn split_host_port<'a>(
     delimiters: &Delimiters,
 ) -> Result<(&'a str, Option<u32>), Problem> {
     let bracketed = authority.as_bytes().first() == Some(&b'[');
-    let (host, port) = if bracketed {
+    // The host ends after the `]` of an `[IPv6]` host, else at the last `:`.
+    let host_end = if bracketed {
         let Some(end) = delimiters.bracket_end else {
             return Err("has an unterminated [IPv6] host");
         };
-        let Some((host, after)) = authority.split_at_checked(end + 1) else {
-            return Err("has an invalid [IPv6] host");
-        };
-        let inner = host.as_bytes().get(1..end).unwrap_or_default();
+        end + 1
+    } else {
+        delimiters.last_colon.unwrap_or(authority.len())
+    };
+    let Some((host, after)) = authority.split_at_checked(host_end) else {
+        return Err("has an invalid [IPv6] host");
+    };
+    if bracketed {
+        let inner = host.as_bytes().get(1..host_end - 1).unwrap_or_default();
         if inner.is_empty()
             || !validate::all_bytes(inner, |b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
             return Err("has an invalid [IPv6] host");
         }
-        match after.as_bytes().split_first() {
-            None => (host, None),
-            Some((b':', digits)) => (host, Some(digits)),
-            Some(_) => return Err("has an invalid host"),
-        }
-    } else {
-        match delimiters
-            .last_colon
-            .and_then(|colon| authority.split_at_checked(colon))
-        {
-            Some((host, colon_and_port)) => (host, colon_and_port.as_bytes().get(1..)),
-            None => (authority, None),
-        }
+    }
+    // Nothing, or a `:` and the port; only an `[IPv6]` host can be followed
+    // by anything else.
+    let port = match after.as_bytes().split_first() {
+        None => None,
+        Some((b':', digits)) => Some(digits),
+        Some(_) => return Err("has an invalid host"),
     };
     if host.is_empty() {
         return Err("has no host");
