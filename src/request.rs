@@ -141,21 +141,27 @@ pub fn json_string(value: &str) -> String {
 fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                // `\u` and four lowercase hex digits, written by hand rather
-                // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(hex_digit((c as u32 >> shift) as u8, b"0123456789abcdef"));
-                }
+        // The escapes with a short form, as the letter after the `\`.
+        let short = match c {
+            '"' => '"',
+            '\\' => '\\',
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            _ => '\0',
+        };
+        if short != '\0' {
+            out.push('\\');
+            out.push(short);
+        } else if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' {
+            // `\u` and four lowercase hex digits, written by hand rather
+            // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(hex_digit((c as u32 >> shift) as u8, b"0123456789abcdef"));
             }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
     out.push('"');
@@ -246,6 +252,25 @@ mod tests {
             serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["email"], r#"a"b\c@example.com"#);
         assert_eq!(json_string("\u{1}\u{2028}"), "\"\\u0001\\u2028\"");
+    }
+
+    #[test]
+    fn every_character_round_trips_through_json_string() {
+        let mut every_char: String = (0..=0x7f_u8).map(char::from).collect();
+        every_char.push_str("\u{80}\u{2028}\u{2029}ü😀");
+        for c in every_char.chars() {
+            let text = c.to_string();
+            let json = json_string(&text);
+            let decoded: String = serde_json::from_str(&json).unwrap();
+            assert_eq!(decoded, text, "{json}");
+            // No raw control character or line/paragraph separator is left.
+            assert!(!json.contains(|c: char| c < ' ' || c == '\u{2028}' || c == '\u{2029}'));
+        }
+        assert_eq!(json_string("\"\\\n\r\t"), r#""\"\\\n\r\t""#);
+        assert_eq!(
+            json_string("\u{8}\u{c}\u{1f}\u{7f}"),
+            "\"\\u0008\\u000c\\u001f\u{7f}\""
+        );
     }
 
     #[test]
