@@ -1,6 +1,6 @@
 //! Building the two Emporix requests from validated input.
 
-use crate::base_url::BaseUrl;
+use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::error::{Operation, OptInError};
 use crate::validate;
 
@@ -39,10 +39,8 @@ impl Target {
     /// Validates the tenant and the base URL (`None` means the production API).
     pub fn new(tenant: &str, base_url: Option<&str>) -> Result<Target, OptInError> {
         let tenant = validate::tenant(tenant)?.to_owned();
-        let base_url = match base_url {
-            Some(url) => BaseUrl::parse(url)?,
-            None => BaseUrl::default(),
-        };
+        // The default is parsed like any other: one path to a `BaseUrl`.
+        let base_url = BaseUrl::parse(base_url.unwrap_or(DEFAULT_BASE_URL))?;
         Ok(Target { base_url, tenant })
     }
 
