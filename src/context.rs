@@ -140,23 +140,20 @@ impl SessionContext {
         }
     }
 
-    fn get(&self, key: Key) -> Option<&str> {
-        match key {
-            Key::SiteCode => self.site_code.as_deref(),
-            Key::Currency => self.currency.as_deref(),
-            Key::Language => self.language.as_deref(),
-            Key::TargetLocation => self.target_location.as_deref(),
-        }
-    }
-
     /// The login's query parameters for the values given, as (name, value),
     /// in the order of [`Key::ALL`]; the request percent-encodes the values.
     pub fn parameters(&self) -> Vec<(&'static str, &str)> {
         // A plain loop: iterator adapters cost the wasm a few hundred bytes.
+        let values = [
+            &self.site_code,
+            &self.currency,
+            &self.language,
+            &self.target_location,
+        ];
         let mut parameters = Vec::new();
         for key in Key::ALL {
-            if let Some(value) = self.get(key) {
-                parameters.push((key.name(), value));
+            if let Some(value) = values[key as usize] {
+                parameters.push((key.name(), value.as_str()));
             }
         }
         parameters
