@@ -191,29 +191,25 @@ fn is_code(value: &str, len: usize) -> bool {
 
 /// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.
 fn is_language(value: &str) -> bool {
-    // Walks the bytes once: `str::split` with a pattern costs the wasm more.
-    let (mut part, mut first) = (0usize, true);
-    for b in value.bytes() {
-        if b == b'-' || b == b'_' {
-            if !(if first {
-                (2..=3).contains(&part)
-            } else {
-                (2..=8).contains(&part)
-            }) {
+    // Walks the bytes once (`str::split` with a pattern costs the wasm more):
+    // `part` counts the current subtag, which may be `longest` long.
+    let bytes = value.as_bytes();
+    let (mut part, mut longest) = (0, 3);
+    // The end of the value ends its last subtag.
+    for i in 0..=bytes.len() {
+        let byte = bytes.get(i).copied().unwrap_or(b'-');
+        if byte == b'-' || byte == b'_' {
+            if part < 2 || part > longest {
                 return false;
             }
-            (part, first) = (0, false);
-        } else if b.is_ascii_alphabetic() || (!first && b.is_ascii_digit()) {
+            (part, longest) = (0, 8);
+        } else if byte.is_ascii_alphabetic() || (longest == 8 && byte.is_ascii_digit()) {
             part += 1;
         } else {
             return false;
         }
     }
-    if first {
-        (2..=3).contains(&part)
-    } else {
-        (2..=8).contains(&part)
-    }
+    true
 }
 
 #[cfg(test)]
@@ -318,6 +314,38 @@ mod tests {
             "1n",
             "en-abcdefghi",
             "ün",
+        ] {
+            let problem = problem(text(Key::Language, bad), "context.language");
+            assert!(problem.contains("language code"), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
+    fn language_subtags_are_measured_at_every_position() {
+        for good in [
+            "abc",
+            "en-12345678",
+            "en-ab-cd",
+            "en_1a",
+            "EN-us",
+            "de-AT_x1",
+        ] {
+            assert!(text(Key::Language, good).is_ok(), "{good}");
+        }
+        for bad in [
+            "abcd",
+            "e-US",
+            "abcd-US",
+            "en-123456789",
+            "en-1",
+            "en_",
+            "en-US-",
+            "en-US_",
+            "12",
+            "en-U-S",
+            "en.US",
+            "_en",
+            "en-ü1",
         ] {
             let problem = problem(text(Key::Language, bad), "context.language");
             assert!(problem.contains("language code"), "{bad}: {problem}");
