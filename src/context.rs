@@ -124,7 +124,7 @@ impl SessionContext {
         // Generic over the caller's reader, so kept to the loop: the checks
         // are in `accept`, which the wasm holds once.
         let mut context = SessionContext::default();
-        for key in Key::ALL {
+        for &key in &Key::ALL {
             *context.slot(key) = accept(key, value_of(key))
                 .map_err(|problem| OptInError::invalid(key.field(), problem))?;
         }
@@ -151,7 +151,7 @@ impl SessionContext {
             &self.target_location,
         ];
         let mut parameters = Vec::new();
-        for key in Key::ALL {
+        for &key in &Key::ALL {
             if let Some(value) = values[key as usize] {
                 parameters.push((key.name(), value.as_str()));
             }
@@ -385,7 +385,7 @@ mod tests {
 
     #[test]
     fn names_and_fields_match() {
-        for key in Key::ALL {
+        for &key in &Key::ALL {
             assert_eq!(key.field(), format!("context.{}", key.name()));
         }
     }
