@@ -155,7 +155,7 @@ fn push_json_string(out: &mut String, value: &str) {
             // `\u` and four lowercase hex digits, written by hand rather
             // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
             out.push_str("\\u");
-            for shift in [12, 8, 4, 0] {
+            for &shift in &[12, 8, 4, 0] {
                 out.push(hex_digit((c as u32 >> shift) as u8, b"0123456789abcdef"));
             }
         } else {
