@@ -196,7 +196,8 @@ fn is_language(value: &str) -> bool {
     let bytes = value.as_bytes();
     let (mut part, mut longest) = (0, 3);
     // The end of the value ends its last subtag.
-    for i in 0..=bytes.len() {
+    // `0..len + 1`: the iterator of `0..=len` is a function of its own in the wasm.
+    for i in 0..bytes.len() + 1 {
         let byte = bytes.get(i).copied().unwrap_or(b'-');
         if byte == b'-' || byte == b'_' {
             if part < 2 || part > longest {
