@@ -299,7 +299,7 @@ fn is_valid_path(path: &[u8]) -> bool {
         i += 1;
         match byte {
             b'/' => {
-                if only_dots && (1..=2).contains(&dots) {
+                if only_dots && matches!(dots, 1..=2) {
                     return false;
                 }
                 (dots, only_dots) = (0, true);

@@ -22,7 +22,7 @@ fn tenant_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
         return Err("must not be empty");
     }
-    if !(3..=16).contains(&value.len()) {
+    if !matches!(value.len(), 3..=16) {
         return Err("must be 3 to 16 characters long");
     }
     if any_byte(value.as_bytes(), |b| b.is_ascii_uppercase()) {
