@@ -180,7 +180,7 @@ fn split_host_port<'a>(
     authority: &'a str,
     delimiters: &Delimiters,
 ) -> Result<(&'a str, Option<u32>), Problem> {
-    let bracketed = authority.as_bytes().first() == Some(&b'[');
+    let bracketed = matches!(authority.as_bytes().first(), Some(b'['));
     // The host ends after the `]` of an `[IPv6]` host, else at the last `:`.
     let host_end = if bracketed {
         let Some(end) = delimiters.bracket_end else {
@@ -343,7 +343,7 @@ fn is_path_char(byte: u8) -> bool {
 /// `path` without its trailing `/`s.
 fn trim_trailing_slashes(path: &str) -> &str {
     let mut end = path.len();
-    while end > 0 && path.as_bytes().get(end - 1) == Some(&b'/') {
+    while end > 0 && matches!(path.as_bytes().get(end - 1), Some(b'/')) {
         end -= 1;
     }
     path.get(..end).unwrap_or_default()

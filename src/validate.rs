@@ -99,8 +99,8 @@ fn email_rules(value: &str) -> Result<(), Problem> {
         return Err("must have 1 to 64 characters before the @");
     }
     if domain.is_empty()
-        || domain.first() == Some(&b'.')
-        || domain.last() == Some(&b'.')
+        || matches!(domain.first(), Some(b'.'))
+        || matches!(domain.last(), Some(b'.'))
         || has_double_dot(domain)
         || any_byte(domain, |b| {
             matches!(
