@@ -269,9 +269,14 @@ pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
         if !byte.is_ascii_digit() {
             return None;
         }
-        value = value
-            .saturating_mul(10)
-            .saturating_add(u64::from(byte - b'0'));
+        let digit = u64::from(byte - b'0');
+        // Saturating by comparison: `saturating_mul` on a u64 linked a
+        // 128-bit multiplication (`__multi3`) into the wasm.
+        value = if value > u64::MAX / 10 || (value == u64::MAX / 10 && digit > u64::MAX % 10) {
+            u64::MAX
+        } else {
+            value * 10 + digit
+        };
     }
     Some(value)
 }
@@ -304,6 +309,17 @@ pub(crate) mod tests {
         }
         assert_eq!(decimal(b"007"), Some(7));
         assert_eq!(decimal(b"99999999999999999999999"), Some(u64::MAX));
+        // Exact up to u64::MAX, which every longer or larger value saturates to.
+        assert_eq!(decimal(b"18446744073709551614"), Some(u64::MAX - 1));
+        assert_eq!(decimal(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(decimal(b"18446744073709551616"), Some(u64::MAX));
+        assert_eq!(decimal(b"18446744073709551620"), Some(u64::MAX));
+        assert_eq!(
+            decimal(b"1844674407370955162"),
+            Some(1_844_674_407_370_955_162)
+        );
+        assert_eq!(decimal(b"184467440737095516150"), Some(u64::MAX));
+        assert_eq!(decimal(b"0000000000000000000000001"), Some(1));
         for not_digits in [&b""[..], b"+1", b"-1", b" 1", b"1 ", b"1.5", b"\xd9\xa1"] {
             assert_eq!(decimal(not_digits), None, "{not_digits:?}");
         }
