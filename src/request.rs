@@ -38,10 +38,14 @@ pub struct Target {
 impl Target {
     /// Validates the tenant and the base URL (`None` means the production API).
     pub fn new(tenant: &str, base_url: Option<&str>) -> Result<Target, OptInError> {
-        let tenant = validate::tenant(tenant)?.to_owned();
+        let tenant = validate::tenant(tenant)?;
         // The default is parsed like any other: one path to a `BaseUrl`.
         let base_url = BaseUrl::parse(base_url.unwrap_or(DEFAULT_BASE_URL))?;
-        Ok(Target { base_url, tenant })
+        // Copied last, so that no error path has a copy to free.
+        Ok(Target {
+            base_url,
+            tenant: tenant.to_owned(),
+        })
     }
 
     /// The tenant.
