@@ -75,15 +75,15 @@ impl Target {
     /// the wasm holds the URL and request building once.
     #[inline(never)]
     fn build(&self, operation: Operation, argument: &str) -> ApiRequest {
-        let mut path = String::with_capacity(self.tenant.len() + argument.len() + 64);
-        path.push_str("/customer/");
-        path.push_str(&self.tenant);
-        path.push_str("/signup/optin/");
+        // Written onto the base URL directly: no path string to copy and free.
+        let mut url = self.base_url.join("/customer/");
+        url.push_str(&self.tenant);
+        url.push_str("/signup/optin/");
         let (method, body) = if operation == Operation::ConfirmOptIn {
-            push_encoded(&mut path, argument);
+            push_encoded(&mut url, argument);
             (Method::Get, None)
         } else {
-            path.push_str("refresh_token");
+            url.push_str("refresh_token");
             let mut body = String::with_capacity(argument.len() + 12);
             body.push_str("{\"email\":");
             push_json_string(&mut body, argument);
@@ -93,7 +93,7 @@ impl Target {
         ApiRequest {
             operation,
             method,
-            url: self.base_url.join(&path),
+            url,
             body,
             origin: self.base_url.origin().to_owned(),
         }
