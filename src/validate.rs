@@ -142,7 +142,9 @@ fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
 
 /// `value` if its rules found no problem, else the `invalid_input` error for
 /// `field`. The rules return only the problem, so each of their many early
-/// returns writes a `&'static str` rather than a whole `OptInError`.
+/// returns writes a `&'static str` rather than a whole `OptInError`. Out of
+/// line, so the four validators share one copy of the error building.
+#[inline(never)]
 fn accept<'a>(
     field: &'static str,
     value: &'a str,
