@@ -237,8 +237,8 @@ fn is_valid_host_name(host: &[u8]) -> bool {
     }
     // One pass with the label's length and the byte before; the end of the
     // name ends its last label (`slice::split` linked an iterator of its own).
-    let (mut label_len, mut previous) = (0, b'.');
     // `0..len + 1`: the iterator of `0..=len` is a function of its own in the wasm.
+    let (mut label_len, mut previous) = (0, b'.');
     for i in 0..name.len() + 1 {
         let byte = name.get(i).copied().unwrap_or(b'.');
         if byte == b'.' {
@@ -267,8 +267,8 @@ fn is_loopback(host: &str) -> bool {
     };
     let octets = octets.as_bytes();
     let (mut count, mut digits, mut value) = (0, 0, 0);
-    // The end of the address ends its last octet.
-    // `0..len + 1`: the iterator of `0..=len` is a function of its own in the wasm.
+    // The end of the address ends its last octet. `0..len + 1`: the iterator
+    // of `0..=len` is a function of its own in the wasm.
     for i in 0..octets.len() + 1 {
         match octets.get(i).copied().unwrap_or(b'.') {
             b'.' => {

@@ -51,7 +51,8 @@ pub struct SessionContext {
     pub target_location: Option<String>,
 }
 
-/// A key of the `context` option.
+/// A key of the `context` option. Declared in the order of [`Key::ALL`]:
+/// the tables below are indexed by `key as usize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     /// `siteCode`.
