@@ -390,5 +390,16 @@ mod tests {
         for &key in &Key::ALL {
             assert_eq!(key.field(), format!("context.{}", key.name()));
         }
+        // The tables are indexed by the declaration order, which is ALL's.
+        for (index, key) in Key::ALL.into_iter().enumerate() {
+            assert_eq!(key as usize, index);
+        }
+        let names = Key::ALL.map(Key::name);
+        assert_eq!(
+            names,
+            ["siteCode", "currency", "language", "targetLocation"]
+        );
+        assert!(Key::Currency.rule().contains("like EUR"));
+        assert!(Key::TargetLocation.rule().contains("like DE"));
     }
 }
