@@ -180,33 +180,33 @@ fn split_host_port<'a>(
     authority: &'a str,
     delimiters: &Delimiters,
 ) -> Result<(&'a str, Option<u32>), Problem> {
-    let bracketed = authority.as_bytes().first() == Some(&b'[');
-    let (host, port) = if bracketed {
+    let bracketed = matches!(authority.as_bytes().first(), Some(b'['));
+    // The host ends after the `]` of an `[IPv6]` host, else at the last `:`.
+    let host_end = if bracketed {
         let Some(end) = delimiters.bracket_end else {
             return Err("has an unterminated [IPv6] host");
         };
-        let Some((host, after)) = authority.split_at_checked(end + 1) else {
-            return Err("has an invalid [IPv6] host");
-        };
-        let inner = host.as_bytes().get(1..end).unwrap_or_default();
+        end + 1
+    } else {
+        delimiters.last_colon.unwrap_or(authority.len())
+    };
+    let Some((host, after)) = authority.split_at_checked(host_end) else {
+        return Err("has an invalid [IPv6] host");
+    };
+    if bracketed {
+        let inner = host.as_bytes().get(1..host_end - 1).unwrap_or_default();
         if inner.is_empty()
             || !validate::all_bytes(inner, |b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         {
             return Err("has an invalid [IPv6] host");
         }
-        match after.as_bytes().split_first() {
-            None => (host, None),
-            Some((b':', digits)) => (host, Some(digits)),
-            Some(_) => return Err("has an invalid host"),
-        }
-    } else {
-        match delimiters
-            .last_colon
-            .and_then(|colon| authority.split_at_checked(colon))
-        {
-            Some((host, colon_and_port)) => (host, colon_and_port.as_bytes().get(1..)),
-            None => (authority, None),
-        }
+    }
+    // Nothing, or a `:` and the port; only an `[IPv6]` host can be followed
+    // by anything else.
+    let port = match after.as_bytes().split_first() {
+        None => None,
+        Some((b':', digits)) => Some(digits),
+        Some(_) => return Err("has an invalid host"),
     };
     if host.is_empty() {
         return Err("has no host");
@@ -235,23 +235,25 @@ fn is_valid_host_name(host: &[u8]) -> bool {
     if host.len() > 253 || name.is_empty() {
         return false;
     }
-    for label in name.split(is_dot) {
-        if !is_valid_label(label) {
+    // One pass with the label's length and the byte before; the end of the
+    // name ends its last label (`slice::split` linked an iterator of its own).
+    // `0..len + 1`: the iterator of `0..=len` is a function of its own in the wasm.
+    let (mut label_len, mut previous) = (0, b'.');
+    for i in 0..name.len() + 1 {
+        let byte = name.get(i).copied().unwrap_or(b'.');
+        if byte == b'.' {
+            if label_len == 0 || label_len > 63 || previous == b'-' {
+                return false;
+            }
+            label_len = 0;
+        } else if byte.is_ascii_alphanumeric() || (byte == b'-' && previous != b'.') {
+            label_len += 1;
+        } else {
             return false;
         }
+        previous = byte;
     }
     true
-}
-
-fn is_valid_label(label: &[u8]) -> bool {
-    (1..=63).contains(&label.len())
-        && label.first() != Some(&b'-')
-        && label.last() != Some(&b'-')
-        && validate::all_bytes(label, |b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
-fn is_dot(byte: &u8) -> bool {
-    *byte == b'.'
 }
 
 /// `localhost` (any case), `[::1]`, or `127.x.x.x` with octets of 1 to 3
@@ -263,43 +265,63 @@ fn is_loopback(host: &str) -> bool {
     let Some(("127.", octets)) = host.split_at_checked(4) else {
         return false;
     };
-    let mut count = 0;
-    for octet in octets.as_bytes().split(is_dot) {
-        let is_octet =
-            octet.len() <= 3 && validate::decimal(octet).is_some_and(|value| value <= 255);
-        if !is_octet {
-            return false;
+    let octets = octets.as_bytes();
+    let (mut count, mut digits, mut value) = (0, 0, 0);
+    // The end of the address ends its last octet. `0..len + 1`: the iterator
+    // of `0..=len` is a function of its own in the wasm.
+    for i in 0..octets.len() + 1 {
+        match octets.get(i).copied().unwrap_or(b'.') {
+            b'.' => {
+                if digits == 0 || value > 255 {
+                    return false;
+                }
+                (count, digits, value) = (count + 1, 0, 0);
+            }
+            digit @ b'0'..=b'9' if digits < 3 => {
+                digits += 1;
+                value = value * 10 + u32::from(digit - b'0');
+            }
+            _ => return false,
         }
-        count += 1;
     }
     count == 3
 }
 
 /// Path characters allowed unencoded (RFC 3986 `pchar` and `/`), plus `%XX`
-/// escapes; no `.` or `..` segment, which the fetch URL parser would collapse.
+/// escapes; no `.` or `..` segment (each dot written as `.` or `%2e`, any
+/// case), which the fetch URL parser would collapse.
 fn is_valid_path(path: &[u8]) -> bool {
-    let mut i = 0;
-    let mut segment_start = 0;
-    // `<=`: the end of the path also ends its last segment.
+    // One pass: each segment counts its dots and notes anything else.
+    let (mut i, mut dots, mut only_dots) = (0, 0, true);
     while i <= path.len() {
-        let Some(&byte) = path.get(i).filter(|&&b| b != b'/') else {
-            if is_dot_segment(path.get(segment_start..i).unwrap_or_default()) {
-                return false;
+        // The end of the path also ends its last segment.
+        let byte = path.get(i).copied().unwrap_or(b'/');
+        i += 1;
+        match byte {
+            b'/' => {
+                if only_dots && matches!(dots, 1..=2) {
+                    return false;
+                }
+                (dots, only_dots) = (0, true);
             }
-            i += 1;
-            segment_start = i;
-            continue;
-        };
-        if byte == b'%' {
-            let hex = |j: usize| path.get(j).is_some_and(u8::is_ascii_hexdigit);
-            if !(hex(i + 1) && hex(i + 2)) {
-                return false;
+            b'%' => {
+                let (Some(&high), Some(&low)) = (path.get(i), path.get(i + 1)) else {
+                    return false;
+                };
+                if !(high.is_ascii_hexdigit() && low.is_ascii_hexdigit()) {
+                    return false;
+                }
+                // `%2e` and `%2E` are dots; `| 0x20` lowercases the letter.
+                if high == b'2' && low | 0x20 == b'e' {
+                    dots += 1;
+                } else {
+                    only_dots = false;
+                }
+                i += 2;
             }
-            i += 3;
-        } else if is_path_char(byte) {
-            i += 1;
-        } else {
-            return false;
+            b'.' => dots += 1,
+            _ if is_path_char(byte) => only_dots = false,
+            _ => return false,
         }
     }
     true
@@ -318,25 +340,10 @@ fn is_path_char(byte: u8) -> bool {
         )
 }
 
-/// `.` or `..`, each dot written as `.` or as `%2e` (any case).
-fn is_dot_segment(segment: &[u8]) -> bool {
-    let mut rest = segment;
-    let mut dots = 0;
-    while !rest.is_empty() {
-        rest = match (rest.split_first(), rest.split_at_checked(3)) {
-            (Some((b'.', after)), _) => after,
-            (_, Some((escape, after))) if escape.eq_ignore_ascii_case(b"%2e") => after,
-            _ => return false,
-        };
-        dots += 1;
-    }
-    (1..=2).contains(&dots)
-}
-
 /// `path` without its trailing `/`s.
 fn trim_trailing_slashes(path: &str) -> &str {
     let mut end = path.len();
-    while end > 0 && path.as_bytes().get(end - 1) == Some(&b'/') {
+    while end > 0 && matches!(path.as_bytes().get(end - 1), Some(b'/')) {
         end -= 1;
     }
     path.get(..end).unwrap_or_default()
@@ -467,6 +474,60 @@ mod tests {
         assert!(rejected("https://[::1]:x").contains("port"));
         assert!(rejected("https://api.emporix.io:80x").contains("port"));
         assert!(rejected("https://api.emporix.io:99999999999999999999999").contains("port"));
+    }
+
+    #[test]
+    fn labels_octets_and_dot_segments_are_checked_at_every_position() {
+        for good in ["a-b.example", "a1.b2-c3.d", "x", "0.example", "a.b.c.d.e"] {
+            assert!(BaseUrl::parse(&format!("https://{good}")).is_ok(), "{good}");
+        }
+        for bad in [
+            "a.-b", "a.b-", "a-", "-", "a.", "..", "a.b.-", "a..", "a.b_c",
+        ] {
+            let input = format!("https://{bad}.");
+            assert!(rejected(&input).contains("invalid host"), "{input}");
+        }
+        assert!(rejected("http://127..0.1").contains("invalid host"));
+        assert!(rejected("http://127.-1.0.0").contains("invalid host"));
+        let longest_label = format!("https://{}.example", "a".repeat(63));
+        assert!(BaseUrl::parse(&longest_label).is_ok());
+        for good in ["127.255.255.255", "127.0.0.0", "127.1.02.003"] {
+            assert!(BaseUrl::parse(&format!("http://{good}")).is_ok(), "{good}");
+        }
+        for bad in ["127.0.0.1x", "127.0.0.", "127.", "127.0.0.0.1"] {
+            assert!(
+                rejected(&format!("http://{bad}")).contains("https"),
+                "{bad}"
+            );
+        }
+        for good in [
+            "/a%2e",
+            "/%2ea",
+            "/.a",
+            "/%3e",
+            "/%2f",
+            "/%2E%2e%2E",
+            "/a/.b/..c",
+            "/x.",
+            "/_%2e_",
+        ] {
+            assert!(
+                BaseUrl::parse(&format!("https://a.example{good}")).is_ok(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "/%2e/x",
+            "/x/%2E%2E",
+            "/x/.",
+            "/.//x",
+            "/%2",
+            "/a%g0",
+            "/%%41",
+        ] {
+            let input = format!("https://a.example{bad}");
+            assert!(rejected(&input).contains("percent-encoded"), "{input}");
+        }
     }
 
     #[test]

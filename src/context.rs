@@ -22,7 +22,7 @@
 
 use tsify::Tsify;
 
-use crate::error::OptInError;
+use crate::error::{OptInError, Problem};
 use crate::validate;
 
 /// Longest accepted `siteCode`. The spec sets no limit; this bounds the URL.
@@ -51,7 +51,8 @@ pub struct SessionContext {
     pub target_location: Option<String>,
 }
 
-/// A key of the `context` option.
+/// A key of the `context` option. Declared in the order of [`Key::ALL`]:
+/// the tables below are indexed by `key as usize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     /// `siteCode`.
@@ -76,22 +77,32 @@ impl Key {
     /// The property of the `context` object, which is also the login's query
     /// parameter of the same name.
     pub fn name(self) -> &'static str {
-        match self {
-            Key::SiteCode => "siteCode",
-            Key::Currency => "currency",
-            Key::Language => "language",
-            Key::TargetLocation => "targetLocation",
-        }
+        // Arrays indexed by the key rather than `match`es: the wasm holds a
+        // table of string pointers instead of code for each arm.
+        const NAMES: [&str; 4] = ["siteCode", "currency", "language", "targetLocation"];
+        NAMES[self as usize]
     }
 
     /// The `field` of an `invalid_input` error about it.
     pub fn field(self) -> &'static str {
-        match self {
-            Key::SiteCode => "context.siteCode",
-            Key::Currency => "context.currency",
-            Key::Language => "context.language",
-            Key::TargetLocation => "context.targetLocation",
-        }
+        const FIELDS: [&str; 4] = [
+            "context.siteCode",
+            "context.currency",
+            "context.language",
+            "context.targetLocation",
+        ];
+        FIELDS[self as usize]
+    }
+
+    /// What is wrong with a non-empty value that breaks the key's rule.
+    fn rule(self) -> Problem {
+        const RULES: [Problem; 4] = [
+            "must be a site code: no spaces or control characters, at most 128 characters",
+            "must be an ISO 4217 currency code in capitals, like EUR",
+            "must be a language code like EN, de, en-US or en_US",
+            "must be an ISO 3166-1 country code in capitals, like DE",
+        ];
+        RULES[self as usize]
     }
 }
 
@@ -111,23 +122,12 @@ pub enum Given {
 impl SessionContext {
     /// Reads and checks the context, asking `value_of` for each key.
     pub fn read(mut value_of: impl FnMut(Key) -> Given) -> Result<SessionContext, OptInError> {
+        // Generic over the caller's reader, so kept to the loop: the checks
+        // are in `accept`, which the wasm holds once.
         let mut context = SessionContext::default();
-        for key in Key::ALL {
-            let value = match value_of(key) {
-                Given::Absent => None,
-                Given::Text(text) => {
-                    check(key, &text)?;
-                    Some(text)
-                }
-                Given::NotText => return Err(OptInError::invalid(key.field(), "must be a string")),
-                Given::Unreadable => {
-                    return Err(OptInError::invalid(
-                        key.field(),
-                        "could not be read (its getter threw)",
-                    ))
-                }
-            };
-            *context.slot(key) = value;
+        for &key in &Key::ALL {
+            *context.slot(key) = accept(key, value_of(key))
+                .map_err(|problem| OptInError::invalid(key.field(), problem))?;
         }
         Ok(context)
     }
@@ -141,57 +141,48 @@ impl SessionContext {
         }
     }
 
-    fn get(&self, key: Key) -> Option<&str> {
-        match key {
-            Key::SiteCode => self.site_code.as_deref(),
-            Key::Currency => self.currency.as_deref(),
-            Key::Language => self.language.as_deref(),
-            Key::TargetLocation => self.target_location.as_deref(),
-        }
-    }
-
     /// The login's query parameters for the values given, as (name, value),
     /// in the order of [`Key::ALL`]; the request percent-encodes the values.
     pub fn parameters(&self) -> Vec<(&'static str, &str)> {
         // A plain loop: iterator adapters cost the wasm a few hundred bytes.
+        let values = [
+            &self.site_code,
+            &self.currency,
+            &self.language,
+            &self.target_location,
+        ];
         let mut parameters = Vec::new();
-        for key in Key::ALL {
-            if let Some(value) = self.get(key) {
-                parameters.push((key.name(), value));
+        for &key in &Key::ALL {
+            if let Some(value) = values[key as usize] {
+                parameters.push((key.name(), value.as_str()));
             }
         }
         parameters
     }
 }
 
-/// Checks one value against its rule.
-fn check(key: Key, value: &str) -> Result<(), OptInError> {
-    let ok = match key {
-        _ if value.is_empty() => {
-            return Err(OptInError::invalid(
-                key.field(),
-                "must not be empty (leave it out for the tenant's default)",
-            ))
-        }
-        Key::SiteCode => value.len() <= MAX_SITE_CODE_LEN && !validate::has_space_or_control(value),
-        Key::Currency => is_code(value, 3),
-        Key::Language => is_language(value),
-        Key::TargetLocation => is_code(value, 2),
+/// The value given for `key`, checked against its rule.
+fn accept(key: Key, given: Given) -> Result<Option<String>, Problem> {
+    let text = match given {
+        Given::Absent => return Ok(None),
+        Given::Text(text) => text,
+        Given::NotText => return Err("must be a string"),
+        Given::Unreadable => return Err("could not be read (its getter threw)"),
     };
-    if ok {
-        return Ok(());
+    if text.is_empty() {
+        return Err("must not be empty (leave it out for the tenant's default)");
     }
-    Err(OptInError::invalid(
-        key.field(),
-        match key {
-            Key::SiteCode => {
-                "must be a site code: no spaces or control characters, at most 128 characters"
-            }
-            Key::Currency => "must be an ISO 4217 currency code in capitals, like EUR",
-            Key::Language => "must be a language code like EN, de, en-US or en_US",
-            Key::TargetLocation => "must be an ISO 3166-1 country code in capitals, like DE",
-        },
-    ))
+    let follows_rule = match key {
+        Key::SiteCode => text.len() <= MAX_SITE_CODE_LEN && !validate::has_space_or_control(&text),
+        Key::Currency => is_code(&text, 3),
+        Key::Language => is_language(&text),
+        Key::TargetLocation => is_code(&text, 2),
+    };
+    if follows_rule {
+        Ok(Some(text))
+    } else {
+        Err(key.rule())
+    }
 }
 
 /// `len` ASCII capital letters.
@@ -201,29 +192,26 @@ fn is_code(value: &str, len: usize) -> bool {
 
 /// 2–3 letters, then any number of `-`/`_` and 2–8 letters or digits.
 fn is_language(value: &str) -> bool {
-    // Walks the bytes once: `str::split` with a pattern costs the wasm more.
-    let (mut part, mut first) = (0usize, true);
-    for b in value.bytes() {
-        if b == b'-' || b == b'_' {
-            if !(if first {
-                (2..=3).contains(&part)
-            } else {
-                (2..=8).contains(&part)
-            }) {
+    // Walks the bytes once (`str::split` with a pattern costs the wasm more):
+    // `part` counts the current subtag, which may be `longest` long.
+    let bytes = value.as_bytes();
+    let (mut part, mut longest) = (0, 3);
+    // The end of the value ends its last subtag.
+    // `0..len + 1`: the iterator of `0..=len` is a function of its own in the wasm.
+    for i in 0..bytes.len() + 1 {
+        let byte = bytes.get(i).copied().unwrap_or(b'-');
+        if byte == b'-' || byte == b'_' {
+            if part < 2 || part > longest {
                 return false;
             }
-            (part, first) = (0, false);
-        } else if b.is_ascii_alphabetic() || (!first && b.is_ascii_digit()) {
+            (part, longest) = (0, 8);
+        } else if byte.is_ascii_alphabetic() || (longest == 8 && byte.is_ascii_digit()) {
             part += 1;
         } else {
             return false;
         }
     }
-    if first {
-        (2..=3).contains(&part)
-    } else {
-        (2..=8).contains(&part)
-    }
+    true
 }
 
 #[cfg(test)]
@@ -335,6 +323,38 @@ mod tests {
     }
 
     #[test]
+    fn language_subtags_are_measured_at_every_position() {
+        for good in [
+            "abc",
+            "en-12345678",
+            "en-ab-cd",
+            "en_1a",
+            "EN-us",
+            "de-AT_x1",
+        ] {
+            assert!(text(Key::Language, good).is_ok(), "{good}");
+        }
+        for bad in [
+            "abcd",
+            "e-US",
+            "abcd-US",
+            "en-123456789",
+            "en-1",
+            "en_",
+            "en-US-",
+            "en-US_",
+            "12",
+            "en-U-S",
+            "en.US",
+            "_en",
+            "en-ü1",
+        ] {
+            let problem = problem(text(Key::Language, bad), "context.language");
+            assert!(problem.contains("language code"), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
     fn target_location_is_an_iso_3166_code_in_capitals() {
         for good in ["DE", "US", "CH"] {
             assert!(text(Key::TargetLocation, good).is_ok(), "{good}");
@@ -367,8 +387,19 @@ mod tests {
 
     #[test]
     fn names_and_fields_match() {
-        for key in Key::ALL {
+        for &key in &Key::ALL {
             assert_eq!(key.field(), format!("context.{}", key.name()));
         }
+        // The tables are indexed by the declaration order, which is ALL's.
+        for (index, key) in Key::ALL.into_iter().enumerate() {
+            assert_eq!(key as usize, index);
+        }
+        let names = Key::ALL.map(Key::name);
+        assert_eq!(
+            names,
+            ["siteCode", "currency", "language", "targetLocation"]
+        );
+        assert!(Key::Currency.rule().contains("like EUR"));
+        assert!(Key::TargetLocation.rule().contains("like DE"));
     }
 }

@@ -1,18 +1,8 @@
 //! Building the two Emporix requests from validated input.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-use crate::base_url::BaseUrl;
+use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::error::{Operation, OptInError};
 use crate::validate;
-
-/// Everything but RFC 3986 unreserved characters is encoded, so a token can
-/// never add a path segment, a query or a fragment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// HTTP method of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +38,14 @@ pub struct Target {
 impl Target {
     /// Validates the tenant and the base URL (`None` means the production API).
     pub fn new(tenant: &str, base_url: Option<&str>) -> Result<Target, OptInError> {
-        let tenant = validate::tenant(tenant)?.to_owned();
-        let base_url = match base_url {
-            Some(url) => BaseUrl::parse(url)?,
-            None => BaseUrl::default(),
-        };
-        Ok(Target { base_url, tenant })
+        let tenant = validate::tenant(tenant)?;
+        // The default is parsed like any other: one path to a `BaseUrl`.
+        let base_url = BaseUrl::parse(base_url.unwrap_or(DEFAULT_BASE_URL))?;
+        // Copied last, so that no error path has a copy to free.
+        Ok(Target {
+            base_url,
+            tenant: tenant.to_owned(),
+        })
     }
 
     /// The tenant.
@@ -83,15 +75,15 @@ impl Target {
     /// the wasm holds the URL and request building once.
     #[inline(never)]
     fn build(&self, operation: Operation, argument: &str) -> ApiRequest {
-        let mut path = String::with_capacity(self.tenant.len() + argument.len() + 64);
-        path.push_str("/customer/");
-        path.push_str(&self.tenant);
-        path.push_str("/signup/optin/");
+        // Written onto the base URL directly: no path string to copy and free.
+        let mut url = self.base_url.join("/customer/");
+        url.push_str(&self.tenant);
+        url.push_str("/signup/optin/");
         let (method, body) = if operation == Operation::ConfirmOptIn {
-            push_encoded(&mut path, argument);
+            push_encoded(&mut url, argument);
             (Method::Get, None)
         } else {
-            path.push_str("refresh_token");
+            url.push_str("refresh_token");
             let mut body = String::with_capacity(argument.len() + 12);
             body.push_str("{\"email\":");
             push_json_string(&mut body, argument);
@@ -101,7 +93,7 @@ impl Target {
         ApiRequest {
             operation,
             method,
-            url: self.base_url.join(&path),
+            url,
             body,
             origin: self.base_url.origin().to_owned(),
         }
@@ -116,13 +108,28 @@ pub fn encode_component(value: &str) -> String {
     encoded
 }
 
-/// Appends `value` percent-encoded like [`encode_component`]. The encoder's
-/// pieces are pushed one by one rather than through its `Display`, which
-/// would link `core::fmt`'s argument machinery into the wasm.
+/// Appends `value` percent-encoded like [`encode_component`]: every byte but
+/// the RFC 3986 unreserved characters becomes `%XX` (uppercase hex), so a
+/// token can never add a path segment, a query or a fragment.
+///
+/// Hand-written rather than with `percent-encoding`'s `utf8_percent_encode`:
+/// its iterator and set table cost the wasm about 300 bytes for this loop.
+/// The tests decode the result with `percent-encoding` itself.
 pub(crate) fn push_encoded(out: &mut String, value: &str) {
-    for piece in utf8_percent_encode(value, PATH_SEGMENT) {
-        out.push_str(piece);
+    for &byte in value.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(hex_digit(byte >> 4, b"0123456789ABCDEF"));
+            out.push(hex_digit(byte, b"0123456789ABCDEF"));
+        }
     }
+}
+
+/// The hex digit of the low four bits of `value`, from `digits`.
+fn hex_digit(value: u8, digits: &[u8; 16]) -> char {
+    char::from(digits[usize::from(value & 0xf)])
 }
 
 /// `value` as a JSON string literal.
@@ -136,22 +143,27 @@ pub fn json_string(value: &str) -> String {
 fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
     for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                // `\u` and four lowercase hex digits, written by hand rather
-                // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(char::from(HEX[(c as usize >> shift) & 0xf]));
-                }
+        // The escapes with a short form, as the letter after the `\`.
+        let short = match c {
+            '"' => '"',
+            '\\' => '\\',
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            _ => '\0',
+        };
+        if short != '\0' {
+            out.push('\\');
+            out.push(short);
+        } else if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' {
+            // `\u` and four lowercase hex digits, written by hand rather
+            // than with `format!("{:04x}")` (no `core::fmt` in the wasm).
+            out.push_str("\\u");
+            for &shift in &[12, 8, 4, 0] {
+                out.push(hex_digit((c as u32 >> shift) as u8, b"0123456789abcdef"));
             }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
     out.push('"');
@@ -204,6 +216,24 @@ mod tests {
     }
 
     #[test]
+    fn encoding_keeps_only_unreserved_characters_like_percent_encoding() {
+        use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+        const UNRESERVED_KEPT: &AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        let mut every_char: String = (0..=0x7f_u8).map(char::from).collect();
+        every_char.push_str("\u{80}\u{ff}ü€😀\u{10ffff}");
+        for c in every_char.chars() {
+            let text = c.to_string();
+            let expected = utf8_percent_encode(&text, UNRESERVED_KEPT).to_string();
+            assert_eq!(encode_component(&text), expected, "{c:?}");
+        }
+        assert_eq!(encode_component("aZ09-._~ /%"), "aZ09-._~%20%2F%25");
+    }
+
+    #[test]
     fn builds_the_resend_request() {
         let request = target().resend_activation("shopper@example.com").unwrap();
         assert_eq!(request.method, Method::Post);
@@ -224,6 +254,25 @@ mod tests {
             serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["email"], r#"a"b\c@example.com"#);
         assert_eq!(json_string("\u{1}\u{2028}"), "\"\\u0001\\u2028\"");
+    }
+
+    #[test]
+    fn every_character_round_trips_through_json_string() {
+        let mut every_char: String = (0..=0x7f_u8).map(char::from).collect();
+        every_char.push_str("\u{80}\u{2028}\u{2029}ü😀");
+        for c in every_char.chars() {
+            let text = c.to_string();
+            let json = json_string(&text);
+            let decoded: String = serde_json::from_str(&json).unwrap();
+            assert_eq!(decoded, text, "{json}");
+            // No raw control character or line/paragraph separator is left.
+            assert!(!json.contains(|c: char| c < ' ' || c == '\u{2028}' || c == '\u{2029}'));
+        }
+        assert_eq!(json_string("\"\\\n\r\t"), r#""\"\\\n\r\t""#);
+        assert_eq!(
+            json_string("\u{8}\u{c}\u{1f}\u{7f}"),
+            "\"\\u0008\\u000c\\u001f\u{7f}\""
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ fn tenant_rules(value: &str) -> Result<(), Problem> {
     if value.is_empty() {
         return Err("must not be empty");
     }
-    if !(3..=16).contains(&value.len()) {
+    if !matches!(value.len(), 3..=16) {
         return Err("must be 3 to 16 characters long");
     }
     if any_byte(value.as_bytes(), |b| b.is_ascii_uppercase()) {
@@ -99,8 +99,8 @@ fn email_rules(value: &str) -> Result<(), Problem> {
         return Err("must have 1 to 64 characters before the @");
     }
     if domain.is_empty()
-        || domain.first() == Some(&b'.')
-        || domain.last() == Some(&b'.')
+        || matches!(domain.first(), Some(b'.'))
+        || matches!(domain.last(), Some(b'.'))
         || has_double_dot(domain)
         || any_byte(domain, |b| {
             matches!(
@@ -142,7 +142,9 @@ fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
 
 /// `value` if its rules found no problem, else the `invalid_input` error for
 /// `field`. The rules return only the problem, so each of their many early
-/// returns writes a `&'static str` rather than a whole `OptInError`.
+/// returns writes a `&'static str` rather than a whole `OptInError`. Out of
+/// line, so the four validators share one copy of the error building.
+#[inline(never)]
 fn accept<'a>(
     field: &'static str,
     value: &'a str,
@@ -271,9 +273,14 @@ pub(crate) fn decimal(digits: &[u8]) -> Option<u64> {
         if !byte.is_ascii_digit() {
             return None;
         }
-        value = value
-            .saturating_mul(10)
-            .saturating_add(u64::from(byte - b'0'));
+        let digit = u64::from(byte - b'0');
+        // Saturating by comparison: `saturating_mul` on a u64 linked a
+        // 128-bit multiplication (`__multi3`) into the wasm.
+        value = if value > u64::MAX / 10 || (value == u64::MAX / 10 && digit > u64::MAX % 10) {
+            u64::MAX
+        } else {
+            value * 10 + digit
+        };
     }
     Some(value)
 }
@@ -306,6 +313,17 @@ pub(crate) mod tests {
         }
         assert_eq!(decimal(b"007"), Some(7));
         assert_eq!(decimal(b"99999999999999999999999"), Some(u64::MAX));
+        // Exact up to u64::MAX, which every longer or larger value saturates to.
+        assert_eq!(decimal(b"18446744073709551614"), Some(u64::MAX - 1));
+        assert_eq!(decimal(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(decimal(b"18446744073709551616"), Some(u64::MAX));
+        assert_eq!(decimal(b"18446744073709551620"), Some(u64::MAX));
+        assert_eq!(
+            decimal(b"1844674407370955162"),
+            Some(1_844_674_407_370_955_162)
+        );
+        assert_eq!(decimal(b"184467440737095516150"), Some(u64::MAX));
+        assert_eq!(decimal(b"0000000000000000000000001"), Some(1));
         for not_digits in [&b""[..], b"+1", b"-1", b" 1", b"1 ", b"1.5", b"\xd9\xa1"] {
             assert_eq!(decimal(not_digits), None, "{not_digits:?}");
         }
