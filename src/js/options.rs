@@ -1,11 +1,13 @@
 //! The options of the exported functions. These structs are the single source
 //! of the TypeScript declarations (via tsify); their `///` docs become TSDoc.
 
+use js_sys::Function;
 use tsify::Tsify;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use super::value::Fields;
+use super::value::{absent, is_plain_object, property};
+use crate::context::{Given, SessionContext};
 use crate::error::OptInError;
 use crate::validate;
 
@@ -58,42 +60,191 @@ pub struct ResendActivationOptions {
     pub email: String,
 }
 
-impl ClientOptions {
-    /// Reads these options from a call's options object; the call's own
-    /// required string (`token` or `email`) is read after them.
-    pub(crate) fn read(fields: &Fields) -> Result<ClientOptions, OptInError> {
-        let anonymous_token = fields.string("anonymousToken")?;
-        validate::anonymous_token(&anonymous_token)?;
-        Ok(ClientOptions {
-            tenant: fields.string("tenant")?,
-            anonymous_token,
-            base_url: fields.optional_string("baseUrl")?,
-            timeout_ms: fields.optional_number("timeoutMs")?,
-            signal: fields.optional_signal("signal")?,
-        })
+/// Which option a descriptor reads: how it is checked and where it is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// `tenant`: a required string.
+    Tenant,
+    /// The functions' `anonymousToken`: a required string, checked.
+    AnonymousToken,
+    /// `OptInClient`'s `anonymousToken`: a string (checked) or a function.
+    TokenOrProvider,
+    /// `clientId`: an optional string.
+    ClientId,
+    /// `baseUrl`: an optional string.
+    BaseUrl,
+    /// `timeoutMs`: an optional number.
+    TimeoutMs,
+    /// `signal`: an optional `AbortSignal`.
+    Signal,
+    /// `context`: an optional plain object, see [`SessionContext::read`].
+    Context,
+    /// A function's own required string: `token` or `email`.
+    Argument,
+}
+
+/// An options object's layout: each option's name and slot, in the order
+/// they are read (the first problem is the one reported).
+pub(crate) type Layout = [(&'static str, Slot)];
+
+/// The options of `confirmOptIn`, in the order of [`ConfirmOptInOptions`].
+const CONFIRM: &Layout = &[
+    ("anonymousToken", Slot::AnonymousToken),
+    ("tenant", Slot::Tenant),
+    ("baseUrl", Slot::BaseUrl),
+    ("timeoutMs", Slot::TimeoutMs),
+    ("signal", Slot::Signal),
+    ("token", Slot::Argument),
+];
+
+/// The options of `resendActivation`: those of `confirmOptIn` but `email`.
+const RESEND: &Layout = &[
+    ("anonymousToken", Slot::AnonymousToken),
+    ("tenant", Slot::Tenant),
+    ("baseUrl", Slot::BaseUrl),
+    ("timeoutMs", Slot::TimeoutMs),
+    ("signal", Slot::Signal),
+    ("email", Slot::Argument),
+];
+
+/// The options of a function (`resend`: `resendActivation`'s).
+pub(crate) fn function_layout(resend: bool) -> &'static Layout {
+    if resend {
+        RESEND
+    } else {
+        CONFIRM
     }
 }
 
-impl ConfirmOptInOptions {
-    /// Reads the options object passed from JavaScript.
-    pub fn read(value: &JsValue) -> Result<ConfirmOptInOptions, OptInError> {
-        let fields = Fields::new(value, "options")?;
-        let client = ClientOptions::read(&fields)?;
-        Ok(ConfirmOptInOptions {
-            client,
-            token: fields.string("token")?,
-        })
+/// Every option an options object can hold, as read by one table-driven
+/// reader instead of code per option. An option left out stays `None`; a
+/// required one is `Some` whenever [`Options::read`] succeeds.
+#[derive(Debug, Default)]
+pub(crate) struct Options {
+    /// `tenant`.
+    pub tenant: Option<String>,
+    /// `anonymousToken` given as a string.
+    pub anonymous_token: Option<String>,
+    /// `anonymousToken` given as a function.
+    pub provider: Option<Function>,
+    /// `clientId`.
+    pub client_id: Option<String>,
+    /// `baseUrl`.
+    pub base_url: Option<String>,
+    /// `timeoutMs`.
+    pub timeout_ms: Option<f64>,
+    /// `signal`.
+    pub signal: Option<AbortSignal>,
+    /// `context`, checked.
+    pub context: Option<SessionContext>,
+    /// `token` or `email`.
+    pub argument: Option<String>,
+}
+
+impl Options {
+    /// Reads the options `layout` names from `value`, an options object that
+    /// `field` names in the error when it is missing or not an object.
+    pub(crate) fn read(
+        value: &JsValue,
+        field: &'static str,
+        layout: &Layout,
+    ) -> Result<Options, OptInError> {
+        if absent(value) {
+            return Err(OptInError::invalid(
+                field,
+                "is required: pass an options object",
+            ));
+        }
+        if !is_plain_object(value) {
+            return Err(OptInError::invalid(field, "must be a plain object"));
+        }
+        let mut options = Options::default();
+        for &(name, slot) in layout {
+            let given = property(value, name)?;
+            options.take(name, slot, given)?;
+        }
+        Ok(options)
+    }
+
+    /// Checks and keeps one option's value (`None`: left out).
+    pub(crate) fn take(
+        &mut self,
+        name: &'static str,
+        slot: Slot,
+        given: Option<JsValue>,
+    ) -> Result<(), OptInError> {
+        let Some(value) = given else {
+            return match slot {
+                Slot::Tenant | Slot::AnonymousToken | Slot::Argument => {
+                    Err(OptInError::invalid(name, "is required"))
+                }
+                _ => Ok(()),
+            };
+        };
+        match slot {
+            Slot::TimeoutMs => match value.as_f64() {
+                Some(number) => self.timeout_ms = Some(number),
+                None => return Err(OptInError::invalid(name, "must be a number")),
+            },
+            Slot::Signal => self.signal = Some(signal(value, name)?),
+            Slot::Context => self.context = Some(context(&value, name)?),
+            _ => match value.as_string() {
+                Some(text) => {
+                    if matches!(slot, Slot::AnonymousToken | Slot::TokenOrProvider) {
+                        validate::anonymous_token(&text)?;
+                    }
+                    *self.text(slot) = Some(text);
+                }
+                None if slot == Slot::TokenOrProvider => match value.dyn_into::<Function>() {
+                    Ok(provider) => self.provider = Some(provider),
+                    Err(_) => {
+                        return Err(OptInError::invalid(
+                            name,
+                            "must be a string or a function returning one",
+                        ))
+                    }
+                },
+                None => return Err(OptInError::invalid(name, "must be a string")),
+            },
+        }
+        Ok(())
+    }
+
+    /// Where a string option is kept.
+    fn text(&mut self, slot: Slot) -> &mut Option<String> {
+        match slot {
+            Slot::Tenant => &mut self.tenant,
+            Slot::ClientId => &mut self.client_id,
+            Slot::BaseUrl => &mut self.base_url,
+            Slot::Argument => &mut self.argument,
+            _ => &mut self.anonymous_token,
+        }
     }
 }
 
-impl ResendActivationOptions {
-    /// Reads the options object passed from JavaScript.
-    pub fn read(value: &JsValue) -> Result<ResendActivationOptions, OptInError> {
-        let fields = Fields::new(value, "options")?;
-        let client = ClientOptions::read(&fields)?;
-        Ok(ResendActivationOptions {
-            client,
-            email: fields.string("email")?,
-        })
+/// An `AbortSignal`, recognised by shape rather than `instanceof` so a signal
+/// from another realm (an iframe, a Node polyfill) works too.
+fn signal(value: JsValue, name: &'static str) -> Result<AbortSignal, OptInError> {
+    let looks_like_signal = value.is_object()
+        && property(&value, "aborted")
+            .is_ok_and(|aborted| aborted.is_some_and(|a| a.as_bool().is_some()))
+        && property(&value, "addEventListener")
+            .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()));
+    if looks_like_signal {
+        Ok(value.unchecked_into())
+    } else {
+        Err(OptInError::invalid(name, "must be an AbortSignal"))
     }
+}
+
+/// `context`: an object whose four keys [`SessionContext::read`] checks.
+fn context(value: &JsValue, name: &'static str) -> Result<SessionContext, OptInError> {
+    if !is_plain_object(value) {
+        return Err(OptInError::invalid(name, "must be a plain object"));
+    }
+    SessionContext::read(|key| match property(value, key.name()) {
+        Err(_) => Given::Unreadable,
+        Ok(None) => Given::Absent,
+        Ok(Some(v)) => v.as_string().map_or(Given::NotText, Given::Text),
+    })
 }
