@@ -175,22 +175,23 @@ impl OptInClientCore {
     ) -> Promise {
         // The options first, then the argument: the first problem is reported.
         // Call options may be left out altogether.
-        let options = if value::absent(options) {
-            Options::default()
+        let read = if value::absent(options) {
+            Ok(Options::default())
         } else {
-            match Options::read(options, "options", CALL) {
-                Ok(options) => options,
-                Err(error) => return driver::rejected(error),
-            }
+            Options::read(options, "options", CALL)
         };
-        let argument = match string(argument, field) {
-            Ok(argument) => argument,
+        let read = read.and_then(|mut options| {
+            options.take(field, Slot::Argument, value::given(argument))?;
+            Ok(options)
+        });
+        let options = match read {
+            Ok(options) => options,
             Err(error) => return driver::rejected(error),
         };
         let caller = Caller::Client(self.client);
         driver::call(
             caller,
-            &argument,
+            options.argument.as_deref().unwrap_or_default(),
             resend,
             options.timeout_ms,
             options.signal,
@@ -202,14 +203,4 @@ impl Drop for OptInClientCore {
     fn drop(&mut self) {
         driver::release(self.client);
     }
-}
-
-/// A required string argument.
-fn string(value: &JsValue, field: &'static str) -> Result<String, OptInError> {
-    if value::absent(value) {
-        return Err(OptInError::invalid(field, "is required"));
-    }
-    value
-        .as_string()
-        .ok_or(OptInError::invalid(field, "must be a string"))
 }

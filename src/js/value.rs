@@ -30,7 +30,12 @@ pub(crate) fn property(
 ) -> Result<Option<JsValue>, OptInError> {
     let value = Reflect::get(object, &JsValue::from_str(name))
         .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
-    Ok((!absent(&value)).then_some(value))
+    Ok(given(&value))
+}
+
+/// `value`, unless it is `undefined` or `null`.
+pub(crate) fn given(value: &JsValue) -> Option<JsValue> {
+    (!absent(value)).then(|| value.clone())
 }
 
 /// Whether `value` is an object but not an array, as options must be.
