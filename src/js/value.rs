@@ -86,30 +86,30 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     if depth >= MAX_DEPTH {
         return None;
     }
-    // Plain loops rather than `collect::<Option<_>>()`, whose iterator
-    // adapters cost more code than the walk itself.
-    if Array::is_array(value) {
-        let items: &Array = value.unchecked_ref();
-        let length = items.length();
-        let mut walked = Vec::new();
-        // `get` rather than `iter`, which binds a second way to index.
-        for at in 0..length {
-            walked.push(json_at(&items.get(at), depth + 1)?);
-        }
-        return Some(Json::Array(walked));
-    }
-    // `JSON.parse` has already kept the last of duplicate keys.
-    let entries = Object::entries(value.unchecked_ref());
-    let length = entries.length();
+    // One loop over `Object.keys` for arrays and objects alike: an array
+    // from `JSON.parse` has no holes, so its keys are its indices in order,
+    // and `JSON.parse` has already kept the last of duplicate keys. Plain
+    // loops rather than `collect::<Option<_>>()`, whose iterator adapters
+    // cost more code than the walk itself.
+    let is_array = Array::is_array(value);
+    let keys = Object::keys(value.unchecked_ref::<Object>());
+    let mut items = Vec::new();
     let mut members = Vec::new();
-    for at in 0..length {
-        let entry: Array = entries.get(at).unchecked_into();
-        members.push((
-            entry.get(0).as_string()?,
-            json_at(&entry.get(1), depth + 1)?,
-        ));
+    for at in 0..keys.length() {
+        let key = keys.get(at);
+        // A parsed value has no getters: reading it cannot throw.
+        let item = json_at(&Reflect::get(value, &key).ok()?, depth + 1)?;
+        if is_array {
+            items.push(item);
+        } else {
+            members.push((key.as_string()?, item));
+        }
     }
-    Some(Json::Object(members))
+    Some(if is_array {
+        Json::Array(items)
+    } else {
+        Json::Object(members)
+    })
 }
 
 /// `value` as a plain JavaScript object, through its serde derive:
