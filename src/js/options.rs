@@ -173,41 +173,47 @@ impl Options {
         slot: Slot,
         given: Option<JsValue>,
     ) -> Result<(), OptInError> {
-        let Some(value) = given else {
-            return match slot {
-                Slot::Tenant | Slot::AnonymousToken | Slot::Argument => {
-                    Err(OptInError::invalid(name, "is required"))
+        // Each arm keeps the value and returns, or names the problem: one
+        // error exit for them all.
+        let problem = match (given, slot) {
+            (None, Slot::Tenant | Slot::AnonymousToken | Slot::Argument) => "is required",
+            (None, _) => return Ok(()),
+            (Some(value), Slot::TimeoutMs) => match value.as_f64() {
+                Some(number) => {
+                    self.timeout_ms = Some(number);
+                    return Ok(());
                 }
-                _ => Ok(()),
-            };
-        };
-        match slot {
-            Slot::TimeoutMs => match value.as_f64() {
-                Some(number) => self.timeout_ms = Some(number),
-                None => return Err(OptInError::invalid(name, "must be a number")),
+                None => "must be a number",
             },
-            Slot::Signal => self.signal = Some(signal(value, name)?),
-            Slot::Context => self.context = Some(context(&value, name)?),
-            _ => match value.as_string() {
+            (Some(value), Slot::Signal) if looks_like_signal(&value) => {
+                self.signal = Some(value.unchecked_into());
+                return Ok(());
+            }
+            (Some(_), Slot::Signal) => "must be an AbortSignal",
+            (Some(value), Slot::Context) if is_plain_object(&value) => {
+                self.context = Some(context(&value)?);
+                return Ok(());
+            }
+            (Some(_), Slot::Context) => "must be a plain object",
+            (Some(value), _) => match value.as_string() {
                 Some(text) => {
                     if matches!(slot, Slot::AnonymousToken | Slot::TokenOrProvider) {
                         validate::anonymous_token(&text)?;
                     }
                     *self.text(slot) = Some(text);
+                    return Ok(());
                 }
                 None if slot == Slot::TokenOrProvider => match value.dyn_into::<Function>() {
-                    Ok(provider) => self.provider = Some(provider),
-                    Err(_) => {
-                        return Err(OptInError::invalid(
-                            name,
-                            "must be a string or a function returning one",
-                        ))
+                    Ok(provider) => {
+                        self.provider = Some(provider);
+                        return Ok(());
                     }
+                    Err(_) => "must be a string or a function returning one",
                 },
-                None => return Err(OptInError::invalid(name, "must be a string")),
+                None => "must be a string",
             },
-        }
-        Ok(())
+        };
+        Err(OptInError::invalid(name, problem))
     }
 
     /// Where a string option is kept.
@@ -222,26 +228,19 @@ impl Options {
     }
 }
 
-/// An `AbortSignal`, recognised by shape rather than `instanceof` so a signal
-/// from another realm (an iframe, a Node polyfill) works too.
-fn signal(value: JsValue, name: &'static str) -> Result<AbortSignal, OptInError> {
-    let looks_like_signal = value.is_object()
-        && property(&value, "aborted")
+/// Whether `value` is an `AbortSignal`, recognised by shape rather than
+/// `instanceof` so a signal from another realm (an iframe, a Node polyfill)
+/// works too.
+fn looks_like_signal(value: &JsValue) -> bool {
+    value.is_object()
+        && property(value, "aborted")
             .is_ok_and(|aborted| aborted.is_some_and(|a| a.as_bool().is_some()))
-        && property(&value, "addEventListener")
-            .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()));
-    if looks_like_signal {
-        Ok(value.unchecked_into())
-    } else {
-        Err(OptInError::invalid(name, "must be an AbortSignal"))
-    }
+        && property(value, "addEventListener")
+            .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()))
 }
 
-/// `context`: an object whose four keys [`SessionContext::read`] checks.
-fn context(value: &JsValue, name: &'static str) -> Result<SessionContext, OptInError> {
-    if !is_plain_object(value) {
-        return Err(OptInError::invalid(name, "must be a plain object"));
-    }
+/// A `context` object: its four keys, which [`SessionContext::read`] checks.
+fn context(value: &JsValue) -> Result<SessionContext, OptInError> {
     SessionContext::read(|key| match property(value, key.name()) {
         Err(_) => Given::Unreadable,
         Ok(None) => Given::Absent,
