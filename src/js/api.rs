@@ -33,10 +33,11 @@ pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
 /// One call with the caller's own anonymous token: its options, and the
 /// call's own string (`token` or `email`), in one options object.
 fn call(options: &JsValue, resend: bool) -> Promise {
-    let options = match Options::read(options, "options", function_layout(resend)) {
-        Ok(options) => options,
-        Err(error) => return driver::rejected(error),
-    };
+    let given = options;
+    let mut options = Options::default();
+    if let Err(error) = options.read(given, "options", function_layout(resend)) {
+        return driver::rejected(error);
+    }
     // The required options are set whenever `read` succeeds.
     let caller = Caller::Token {
         tenant: options.tenant.as_deref().unwrap_or_default(),
@@ -48,7 +49,7 @@ fn call(options: &JsValue, resend: bool) -> Promise {
         options.argument.as_deref().unwrap_or_default(),
         resend,
         options.timeout_ms,
-        options.signal,
+        options.signal.take(),
     )
 }
 

@@ -143,7 +143,8 @@ impl OptInClientCore {
     /// Reads `config` and adds the client, its options borrowed by the
     /// engine's [`ClientConfig`] (the hub keeps its own copies).
     fn create(config: &JsValue) -> Result<OptInClientCore, OptInError> {
-        let options = Options::read(config, "config", CONFIG)?;
+        let mut options = Options::default();
+        options.read(config, "config", CONFIG)?;
         let anonymous_token = match (&options.anonymous_token, &options.provider) {
             (Some(token), _) => Some(TokenSource::Token(token)),
             (None, Some(_)) => Some(TokenSource::Provider),
@@ -160,7 +161,7 @@ impl OptInClientCore {
                 context: options.context.as_ref(),
             })
         })?;
-        if let Some(provider) = options.provider {
+        if let Some(provider) = options.provider.take() {
             driver::add_provider(client, provider);
         }
         Ok(OptInClientCore { client })
@@ -175,26 +176,24 @@ impl OptInClientCore {
     ) -> Promise {
         // The options first, then the argument: the first problem is reported.
         // Call options may be left out altogether.
-        let read = if value::absent(options) {
-            Ok(Options::default())
+        let given = options;
+        let mut options = Options::default();
+        let read = if value::absent(given) {
+            Ok(())
         } else {
-            Options::read(options, "options", CALL)
+            options.read(given, "options", CALL)
         };
-        let read = read.and_then(|mut options| {
-            options.take(field, Slot::Argument, value::given(argument))?;
-            Ok(options)
-        });
-        let options = match read {
-            Ok(options) => options,
-            Err(error) => return driver::rejected(error),
-        };
+        let read = read.and_then(|()| options.take(field, Slot::Argument, value::given(argument)));
+        if let Err(error) = read {
+            return driver::rejected(error);
+        }
         let caller = Caller::Client(self.client);
         driver::call(
             caller,
             options.argument.as_deref().unwrap_or_default(),
             resend,
             options.timeout_ms,
-            options.signal,
+            options.signal.take(),
         )
     }
 }

@@ -118,7 +118,7 @@ pub(crate) fn function_layout(resend: bool) -> &'static Layout {
 
 /// Every option an options object can hold, as read by one table-driven
 /// reader instead of code per option. An option left out stays `None`; a
-/// required one is `Some` whenever [`Options::read`] succeeds.
+/// required one is `Some` once [`Options::read`] succeeds.
 #[derive(Debug, Default)]
 pub(crate) struct Options {
     /// `tenant`.
@@ -143,12 +143,14 @@ pub(crate) struct Options {
 
 impl Options {
     /// Reads the options `layout` names from `value`, an options object that
-    /// `field` names in the error when it is missing or not an object.
+    /// `field` names in the error when it is missing or not an object. Read
+    /// into `self` rather than returned: the struct is large to move.
     pub(crate) fn read(
+        &mut self,
         value: &JsValue,
         field: &'static str,
         layout: &Layout,
-    ) -> Result<Options, OptInError> {
+    ) -> Result<(), OptInError> {
         if absent(value) {
             return Err(OptInError::invalid(
                 field,
@@ -158,12 +160,11 @@ impl Options {
         if !is_plain_object(value) {
             return Err(OptInError::invalid(field, "must be a plain object"));
         }
-        let mut options = Options::default();
         for &(name, slot) in layout {
             let given = property(value, name)?;
-            options.take(name, slot, given)?;
+            self.take(name, slot, given)?;
         }
-        Ok(options)
+        Ok(())
     }
 
     /// Checks and keeps one option's value (`None`: left out).
