@@ -30,7 +30,7 @@ pub(crate) fn property(
 ) -> Result<Option<JsValue>, OptInError> {
     let value = Reflect::get(object, &JsValue::from_str(name))
         .map_err(|_| OptInError::invalid(name, "could not be read (its getter threw)"))?;
-    Ok(given(&value))
+    Ok((!absent(&value)).then_some(value))
 }
 
 /// `value`, unless it is `undefined` or `null`.
