@@ -34,7 +34,7 @@ pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
 /// call's own string (`token` or `email`), in one options object.
 fn call(options: &JsValue, resend: bool) -> Promise {
     let given = options;
-    let mut options = Options::default();
+    let mut options = Options::new();
     if let Err(error) = options.read(given, "options", function_layout(resend)) {
         return driver::rejected(error);
     }

@@ -143,7 +143,7 @@ impl OptInClientCore {
     /// Reads `config` and adds the client, its options borrowed by the
     /// engine's [`ClientConfig`] (the hub keeps its own copies).
     fn create(config: &JsValue) -> Result<OptInClientCore, OptInError> {
-        let mut options = Options::default();
+        let mut options = Options::new();
         options.read(config, "config", CONFIG)?;
         let anonymous_token = match (&options.anonymous_token, &options.provider) {
             (Some(token), _) => Some(TokenSource::Token(token)),
@@ -177,7 +177,7 @@ impl OptInClientCore {
         // The options first, then the argument: the first problem is reported.
         // Call options may be left out altogether.
         let given = options;
-        let mut options = Options::default();
+        let mut options = Options::new();
         let read = if value::absent(given) {
             Ok(())
         } else {

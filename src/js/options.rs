@@ -142,6 +142,13 @@ pub(crate) struct Options {
 }
 
 impl Options {
+    /// No option read yet. Out of line: the struct is large to initialise at
+    /// each of its three sites.
+    #[inline(never)]
+    pub(crate) fn new() -> Options {
+        Options::default()
+    }
+
     /// Reads the options `layout` names from `value`, an options object that
     /// `field` names in the error when it is missing or not an object. Read
     /// into `self` rather than returned: the struct is large to move.
