@@ -169,7 +169,7 @@ impl Options {
         }
         for &(name, slot) in layout {
             let given = property(value, name)?;
-            self.take(name, slot, given)?;
+            self.take(name, slot, given.as_ref())?;
         }
         Ok(())
     }
@@ -179,7 +179,7 @@ impl Options {
         &mut self,
         name: &'static str,
         slot: Slot,
-        given: Option<JsValue>,
+        given: Option<&JsValue>,
     ) -> Result<(), OptInError> {
         // Each arm keeps the value and returns, or names the problem: one
         // error exit for them all.
@@ -193,13 +193,13 @@ impl Options {
                 }
                 None => "must be a number",
             },
-            (Some(value), Slot::Signal) if looks_like_signal(&value) => {
-                self.signal = Some(value.unchecked_into());
+            (Some(value), Slot::Signal) if looks_like_signal(value) => {
+                self.signal = Some(value.clone().unchecked_into());
                 return Ok(());
             }
             (Some(_), Slot::Signal) => "must be an AbortSignal",
-            (Some(value), Slot::Context) if is_plain_object(&value) => {
-                self.context = Some(context(&value)?);
+            (Some(value), Slot::Context) if is_plain_object(value) => {
+                self.context = Some(context(value)?);
                 return Ok(());
             }
             (Some(_), Slot::Context) => "must be a plain object",
@@ -211,13 +211,13 @@ impl Options {
                     *self.text(slot) = Some(text);
                     return Ok(());
                 }
-                None if slot == Slot::TokenOrProvider => match value.dyn_into::<Function>() {
-                    Ok(provider) => {
-                        self.provider = Some(provider);
-                        return Ok(());
-                    }
-                    Err(_) => "must be a string or a function returning one",
-                },
+                None if slot == Slot::TokenOrProvider && value.is_function() => {
+                    self.provider = Some(value.clone().unchecked_into());
+                    return Ok(());
+                }
+                None if slot == Slot::TokenOrProvider => {
+                    "must be a string or a function returning one"
+                }
                 None => "must be a string",
             },
         };

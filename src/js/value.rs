@@ -34,8 +34,8 @@ pub(crate) fn property(
 }
 
 /// `value`, unless it is `undefined` or `null`.
-pub(crate) fn given(value: &JsValue) -> Option<JsValue> {
-    (!absent(value)).then(|| value.clone())
+pub(crate) fn given(value: &JsValue) -> Option<&JsValue> {
+    (!absent(value)).then_some(value)
 }
 
 /// Whether `value` is an object but not an array, as options must be.
