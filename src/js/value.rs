@@ -18,7 +18,7 @@ use crate::json::{Json, MAX_DEPTH};
 
 /// `undefined` or `null`: an option left out (`value == null` in JavaScript).
 pub(crate) fn absent(value: &JsValue) -> bool {
-    value.loose_eq(&JsValue::NULL)
+    value.is_null_or_undefined()
 }
 
 /// The property `name` of `object`; `undefined` and `null` read as absent. A
