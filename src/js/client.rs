@@ -93,7 +93,7 @@ pub struct CallOptions {
 }
 
 /// The options of an `OptInClient`, in the order of [`OptInClientConfig`].
-const CONFIG: &Layout = &[
+pub(crate) const CONFIG: &Layout = &[
     ("tenant", Slot::Tenant),
     ("clientId", Slot::ClientId),
     ("anonymousToken", Slot::TokenOrProvider),
@@ -103,7 +103,7 @@ const CONFIG: &Layout = &[
 ];
 
 /// The options of one call, in the order of [`CallOptions`].
-const CALL: &Layout = &[("signal", Slot::Signal), ("timeoutMs", Slot::TimeoutMs)];
+pub(crate) const CALL: &Layout = &[("signal", Slot::Signal), ("timeoutMs", Slot::TimeoutMs)];
 
 /// The WebAssembly half of `OptInClient`, which creates it once the module
 /// has loaded. Left out of the generated declarations: `OptInClient` is

@@ -1,5 +1,6 @@
 //! Converting between JavaScript values and the core's types: options objects
-//! are read field by field, so every wrong value is reported with the option's
+//! are read property by property ([`property`], by the reader in
+//! [`super::options`]), so every wrong value is reported with the option's
 //! name instead of a generic deserialization error; parsed response bodies
 //! become [`Json`] by walking what `JSON.parse` made (serde-wasm-bindgen's
 //! `Deserializer` and its error messages cost kilobytes, see `bench/SIZE.md`);
