@@ -7,8 +7,8 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use super::driver;
-use super::options::{ClientOptions, ConfirmOptInOptions, ResendActivationOptions};
-use super::value::{self, Fields};
+use super::options::{function_layout, ConfirmOptInOptions, Options, ResendActivationOptions};
+use super::value;
 use crate::engine::Caller;
 use crate::model::CustomerToken;
 
@@ -20,44 +20,36 @@ use crate::model::CustomerToken;
 /// already used or expired (offer `resendActivation`).
 #[wasm_bindgen(js_name = confirmOptIn, unchecked_return_type = "Promise<CustomerToken>")]
 pub fn confirm_opt_in(options: Ts<ConfirmOptInOptions>) -> Promise {
-    call(&options.js_value(), "token", false)
+    call(&options.js_value(), false)
 }
 
 /// Asks Emporix to email a new activation link to `email`. Resolves (to
 /// `undefined`) on any 2xx; the previous link stops working.
 #[wasm_bindgen(js_name = resendActivation, unchecked_return_type = "Promise<void>")]
 pub fn resend_activation(options: Ts<ResendActivationOptions>) -> Promise {
-    call(&options.js_value(), "email", true)
+    call(&options.js_value(), true)
 }
 
-/// One call with the caller's own anonymous token: `field` is the call's
-/// argument in `options`.
-fn call(options: &JsValue, field: &'static str, resend: bool) -> Promise {
-    // The options first, then the call's own string: the first problem is
-    // reported.
-    let fields = match Fields::new(options, "options") {
-        Ok(fields) => fields,
-        Err(error) => return driver::rejected(error),
-    };
-    let options = match ClientOptions::read(&fields) {
-        Ok(options) => options,
-        Err(error) => return driver::rejected(error),
-    };
-    let argument = match fields.string(field) {
-        Ok(argument) => argument,
-        Err(error) => return driver::rejected(error),
-    };
+/// One call with the caller's own anonymous token: its options, and the
+/// call's own string (`token` or `email`), in one options object.
+fn call(options: &JsValue, resend: bool) -> Promise {
+    let given = options;
+    let mut options = Options::new();
+    if let Err(error) = options.read(given, "options", function_layout(resend)) {
+        return driver::rejected(error);
+    }
+    // The required options are set whenever `read` succeeds.
     let caller = Caller::Token {
-        tenant: &options.tenant,
+        tenant: options.tenant.as_deref().unwrap_or_default(),
         base_url: options.base_url.as_deref(),
-        anonymous_token: &options.anonymous_token,
+        anonymous_token: options.anonymous_token.as_deref().unwrap_or_default(),
     };
     driver::call(
         caller,
-        &argument,
+        options.argument.as_deref().unwrap_or_default(),
         resend,
         options.timeout_ms,
-        options.signal,
+        options.signal.take(),
     )
 }
 

@@ -15,16 +15,15 @@
 use js_sys::{Function, Promise};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use super::driver;
 use super::error::to_js_error;
-use super::value::{self, Fields};
-use crate::context::{Given, SessionContext};
+use super::options::{Layout, Options, Slot};
+use super::value;
+use crate::context::SessionContext;
 use crate::engine::{Caller, ClientConfig, ClientId, TokenSource};
 use crate::error::OptInError;
-use crate::validate;
 
 /// Configuration of an `OptInClient`: the tenant, and exactly one of
 /// `clientId` and `anonymousToken`.
@@ -93,56 +92,18 @@ pub struct CallOptions {
     pub timeout_ms: Option<f64>,
 }
 
-/// `config.context`: an object whose four keys [`SessionContext::read`] checks.
-fn read_context(fields: &Fields) -> Result<Option<SessionContext>, OptInError> {
-    const FIELD: &str = "context";
-    let Some(value) = fields.get(FIELD)? else {
-        return Ok(None);
-    };
-    if !value::is_plain_object(&value) {
-        return Err(OptInError::invalid(FIELD, "must be a plain object"));
-    }
-    SessionContext::read(|key| match value::property(&value, key.name()) {
-        Err(_) => Given::Unreadable,
-        Ok(None) => Given::Absent,
-        Ok(Some(v)) => v.as_string().map_or(Given::NotText, Given::Text),
-    })
-    .map(Some)
-}
+/// The options of an `OptInClient`, in the order of [`OptInClientConfig`].
+pub(crate) const CONFIG: &Layout = &[
+    ("tenant", Slot::Tenant),
+    ("clientId", Slot::ClientId),
+    ("anonymousToken", Slot::TokenOrProvider),
+    ("baseUrl", Slot::BaseUrl),
+    ("timeoutMs", Slot::TimeoutMs),
+    ("context", Slot::Context),
+];
 
-/// `config.anonymousToken`: a string or a function, the latter returned
-/// apart since the engine only learns that there is one.
-fn read_anonymous_token(fields: &Fields) -> Result<(Option<String>, Option<Function>), OptInError> {
-    const FIELD: &str = "anonymousToken";
-    let Some(value) = fields.get(FIELD)? else {
-        return Ok((None, None));
-    };
-    if let Some(token) = value.as_string() {
-        validate::anonymous_token(&token)?;
-        return Ok((Some(token), None));
-    }
-    match value.dyn_into::<Function>() {
-        Ok(provider) => Ok((None, Some(provider))),
-        Err(_) => Err(OptInError::invalid(
-            FIELD,
-            "must be a string or a function returning one",
-        )),
-    }
-}
-
-impl CallOptions {
-    /// Reads the optional options object of a call.
-    pub fn read(value: &JsValue) -> Result<CallOptions, OptInError> {
-        if value::absent(value) {
-            return Ok(CallOptions::default());
-        }
-        let fields = Fields::new(value, "options")?;
-        Ok(CallOptions {
-            signal: fields.optional_signal("signal")?,
-            timeout_ms: fields.optional_number("timeoutMs")?,
-        })
-    }
-}
+/// The options of one call, in the order of [`CallOptions`].
+pub(crate) const CALL: &Layout = &[("signal", Slot::Signal), ("timeoutMs", Slot::TimeoutMs)];
 
 /// The WebAssembly half of `OptInClient`, which creates it once the module
 /// has loaded. Left out of the generated declarations: `OptInClient` is
@@ -179,31 +140,28 @@ impl OptInClientCore {
 }
 
 impl OptInClientCore {
-    /// Reads `config` (its options in the order of [`OptInClientConfig`]'s
-    /// fields) straight into the engine's [`ClientConfig`] and adds the client.
+    /// Reads `config` and adds the client, its options borrowed by the
+    /// engine's [`ClientConfig`] (the hub keeps its own copies).
     fn create(config: &JsValue) -> Result<OptInClientCore, OptInError> {
-        let fields = Fields::new(config, "config")?;
-        let tenant = fields.string("tenant")?;
-        let client_id = fields.optional_string("clientId")?;
-        let (token, provider) = read_anonymous_token(&fields)?;
-        let base_url = fields.optional_string("baseUrl")?;
-        let timeout_ms = fields.optional_number("timeoutMs")?;
-        let context = read_context(&fields)?;
-        let anonymous_token = match &token {
-            Some(token) => Some(TokenSource::Token(token)),
-            None => provider.as_ref().map(|_| TokenSource::Provider),
+        let mut options = Options::new();
+        options.read(config, "config", CONFIG)?;
+        let anonymous_token = match (&options.anonymous_token, &options.provider) {
+            (Some(token), _) => Some(TokenSource::Token(token)),
+            (None, Some(_)) => Some(TokenSource::Provider),
+            (None, None) => None,
         };
         let client = driver::with_hub(|hub, _| {
             hub.add_client(ClientConfig {
-                tenant: &tenant,
-                base_url: base_url.as_deref(),
-                timeout_ms,
-                client_id: client_id.as_deref(),
+                // Required: set whenever `read` succeeds.
+                tenant: options.tenant.as_deref().unwrap_or_default(),
+                base_url: options.base_url.as_deref(),
+                timeout_ms: options.timeout_ms,
+                client_id: options.client_id.as_deref(),
                 anonymous_token,
-                context: context.as_ref(),
+                context: options.context.as_ref(),
             })
         })?;
-        if let Some(provider) = provider {
+        if let Some(provider) = options.provider.take() {
             driver::add_provider(client, provider);
         }
         Ok(OptInClientCore { client })
@@ -217,21 +175,25 @@ impl OptInClientCore {
         resend: bool,
     ) -> Promise {
         // The options first, then the argument: the first problem is reported.
-        let options = match CallOptions::read(options) {
-            Ok(options) => options,
-            Err(error) => return driver::rejected(error),
+        // Call options may be left out altogether.
+        let given = options;
+        let mut options = Options::new();
+        let read = if value::absent(given) {
+            Ok(())
+        } else {
+            options.read(given, "options", CALL)
         };
-        let argument = match string(argument, field) {
-            Ok(argument) => argument,
-            Err(error) => return driver::rejected(error),
-        };
+        let read = read.and_then(|()| options.take(field, Slot::Argument, value::given(argument)));
+        if let Err(error) = read {
+            return driver::rejected(error);
+        }
         let caller = Caller::Client(self.client);
         driver::call(
             caller,
-            &argument,
+            options.argument.as_deref().unwrap_or_default(),
             resend,
             options.timeout_ms,
-            options.signal,
+            options.signal.take(),
         )
     }
 }
@@ -240,14 +202,4 @@ impl Drop for OptInClientCore {
     fn drop(&mut self) {
         driver::release(self.client);
     }
-}
-
-/// A required string argument.
-fn string(value: &JsValue, field: &'static str) -> Result<String, OptInError> {
-    if value::absent(value) {
-        return Err(OptInError::invalid(field, "is required"));
-    }
-    value
-        .as_string()
-        .ok_or(OptInError::invalid(field, "must be a string"))
 }

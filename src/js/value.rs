@@ -1,5 +1,6 @@
 //! Converting between JavaScript values and the core's types: options objects
-//! are read field by field, so every wrong value is reported with the option's
+//! are read property by property ([`property`], by the reader in
+//! [`super::options`]), so every wrong value is reported with the option's
 //! name instead of a generic deserialization error; parsed response bodies
 //! become [`Json`] by walking what `JSON.parse` made (serde-wasm-bindgen's
 //! `Deserializer` and its error messages cost kilobytes, see `bench/SIZE.md`);
@@ -18,7 +19,7 @@ use crate::json::{Json, MAX_DEPTH};
 
 /// `undefined` or `null`: an option left out (`value == null` in JavaScript).
 pub(crate) fn absent(value: &JsValue) -> bool {
-    value.loose_eq(&JsValue::NULL)
+    value.is_null_or_undefined()
 }
 
 /// The property `name` of `object`; `undefined` and `null` read as absent. A
@@ -33,82 +34,14 @@ pub(crate) fn property(
     Ok((!absent(&value)).then_some(value))
 }
 
+/// `value`, unless it is `undefined` or `null`.
+pub(crate) fn given(value: &JsValue) -> Option<&JsValue> {
+    (!absent(value)).then_some(value)
+}
+
 /// Whether `value` is an object but not an array, as options must be.
 pub(crate) fn is_plain_object(value: &JsValue) -> bool {
     value.is_object() && !Array::is_array(value)
-}
-
-/// A JavaScript object whose properties are read as options.
-pub(crate) struct Fields<'a>(&'a JsValue);
-
-impl<'a> Fields<'a> {
-    /// `value` as an options object; `field` names it in the error otherwise.
-    pub(crate) fn new(value: &'a JsValue, field: &'static str) -> Result<Fields<'a>, OptInError> {
-        if absent(value) {
-            return Err(OptInError::invalid(
-                field,
-                "is required: pass an options object",
-            ));
-        }
-        if !is_plain_object(value) {
-            return Err(OptInError::invalid(field, "must be a plain object"));
-        }
-        Ok(Fields(value))
-    }
-
-    /// The property `name`, see [`property`].
-    pub(crate) fn get(&self, name: &'static str) -> Result<Option<JsValue>, OptInError> {
-        property(self.0, name)
-    }
-
-    /// An optional string property.
-    pub(crate) fn optional_string(&self, name: &'static str) -> Result<Option<String>, OptInError> {
-        match self.get(name)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_string()
-                .map(Some)
-                .ok_or(OptInError::invalid(name, "must be a string")),
-        }
-    }
-
-    /// A required string property.
-    pub(crate) fn string(&self, name: &'static str) -> Result<String, OptInError> {
-        self.optional_string(name)?
-            .ok_or(OptInError::invalid(name, "is required"))
-    }
-
-    /// An optional number property.
-    pub(crate) fn optional_number(&self, name: &'static str) -> Result<Option<f64>, OptInError> {
-        match self.get(name)? {
-            None => Ok(None),
-            Some(value) => value
-                .as_f64()
-                .map(Some)
-                .ok_or(OptInError::invalid(name, "must be a number")),
-        }
-    }
-
-    /// An optional `AbortSignal`, recognised by shape rather than `instanceof`
-    /// so a signal from another realm (an iframe, a Node polyfill) works too.
-    pub(crate) fn optional_signal(
-        &self,
-        name: &'static str,
-    ) -> Result<Option<web_sys::AbortSignal>, OptInError> {
-        let Some(value) = self.get(name)? else {
-            return Ok(None);
-        };
-        let looks_like_signal = value.is_object()
-            && property(&value, "aborted")
-                .is_ok_and(|aborted| aborted.is_some_and(|a| a.as_bool().is_some()))
-            && property(&value, "addEventListener")
-                .is_ok_and(|listen| listen.is_some_and(|l| l.is_function()));
-        if looks_like_signal {
-            Ok(Some(value.unchecked_into()))
-        } else {
-            Err(OptInError::invalid(name, "must be an AbortSignal"))
-        }
-    }
 }
 
 #[wasm_bindgen]
@@ -154,30 +87,30 @@ fn json_at(value: &JsValue, depth: usize) -> Option<Json> {
     if depth >= MAX_DEPTH {
         return None;
     }
-    // Plain loops rather than `collect::<Option<_>>()`, whose iterator
-    // adapters cost more code than the walk itself.
-    if Array::is_array(value) {
-        let items: &Array = value.unchecked_ref();
-        let length = items.length();
-        let mut walked = Vec::new();
-        // `get` rather than `iter`, which binds a second way to index.
-        for at in 0..length {
-            walked.push(json_at(&items.get(at), depth + 1)?);
-        }
-        return Some(Json::Array(walked));
-    }
-    // `JSON.parse` has already kept the last of duplicate keys.
-    let entries = Object::entries(value.unchecked_ref());
-    let length = entries.length();
+    // One loop over `Object.keys` for arrays and objects alike: an array
+    // from `JSON.parse` has no holes, so its keys are its indices in order,
+    // and `JSON.parse` has already kept the last of duplicate keys. Plain
+    // loops rather than `collect::<Option<_>>()`, whose iterator adapters
+    // cost more code than the walk itself.
+    let is_array = Array::is_array(value);
+    let keys = Object::keys(value.unchecked_ref::<Object>());
+    let mut items = Vec::new();
     let mut members = Vec::new();
-    for at in 0..length {
-        let entry: Array = entries.get(at).unchecked_into();
-        members.push((
-            entry.get(0).as_string()?,
-            json_at(&entry.get(1), depth + 1)?,
-        ));
+    for at in 0..keys.length() {
+        let key = keys.get(at);
+        // A parsed value has no getters: reading it cannot throw.
+        let item = json_at(&Reflect::get(value, &key).ok()?, depth + 1)?;
+        if is_array {
+            items.push(item);
+        } else {
+            members.push((key.as_string()?, item));
+        }
     }
-    Some(Json::Object(members))
+    Some(if is_array {
+        Json::Array(items)
+    } else {
+        Json::Object(members)
+    })
 }
 
 /// `value` as a plain JavaScript object, through its serde derive:
