@@ -38,15 +38,19 @@ const GLUE = "emporix_optin.js";
 
 // The glue's loader (`__wbg_init`, `initSync`) is replaced by wasm.js, which
 // needs the import object and the step after instantiation instead. The
-// glue's other exports (the wasm-bound functions and classes) stay.
+// glue's other exports (the wasm-bound functions and classes) stay. Its
+// `heap`, the JavaScript values the wasm holds (the wasm is built without
+// reference types: scripts/package.sh), with `heap_next`, the first of its
+// free slots, are exported too, for the package's memory tests
+// (tests/hardening/lab), which count the values that stay held.
 const GLUE_EXPORTS = "export { initSync, __wbg_init as default };";
-const LOADER_PARTS = ["function __wbg_get_imports(", "function __wbg_finalize_init("];
+const LOADER_PARTS = ["function __wbg_get_imports(", "function __wbg_finalize_init(", "let heap = ", "let heap_next = "];
 let glue = readFileSync(join(src, GLUE), "utf8");
 for (const text of [GLUE_EXPORTS, ...LOADER_PARTS]) {
   const found = glue.split(text).length - 1;
   if (found !== 1) throw new Error(`${GLUE}: expected \`${text}\` once, found it ${found} times`);
 }
-glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_init };");
+glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_init, heap, heap_next };");
 
 // Fallbacks of the glue for engines older than the package's minimum (the
 // README's "Where it works": Chrome 96, Firefox 79, Safari 15, Node 20), which
@@ -98,12 +102,13 @@ writeFileSync(join(src, GLUE), glue);
 
 // What the merged module exports: every export of the loader (the default
 // being the loaded wasm's exports, for the package's own tests) and of
-// client.js, and the glue's class the element checks configs with.
+// client.js, the glue's class the element checks configs with, and the
+// glue's heap for the memory tests.
 const MERGED_ENTRY = `
 export * from "./wasm.js";
 export { default } from "./wasm.js";
 export * from "./client.js";
-export { OptInClientCore } from "./${GLUE}";
+export { OptInClientCore, heap, heap_next } from "./${GLUE}";
 `;
 
 const common = { bundle: true, format: "esm", minify: true, write: false, logLevel: "warning", absWorkingDir: src };
@@ -123,9 +128,9 @@ const merged = await build({
 });
 // The wasm exports the merged module reads (as `wasm.<name>`, the only way the
 // glue reads them: short-imports.mjs checks), in esbuild's unminified output,
-// where the glue's `wasm` keeps its name. `memory` and the reference table
-// stay: the default export hands them to the package's memory tests.
-const KEPT_EXPORTS = ["memory", "__wbindgen_externrefs"];
+// where the glue's `wasm` keeps its name. `memory` stays: the default export
+// hands it to the package's memory tests.
+const KEPT_EXPORTS = ["memory"];
 {
   const analysis = await build({ ...common, minify: false, stdin: { contents: MERGED_ENTRY, resolveDir: src, sourcefile: "<merged>" } });
   const code = analysis.outputFiles[0].text;
