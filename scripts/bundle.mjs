@@ -86,17 +86,45 @@ for (const { what, anchor, from, applies } of PATCHES) {
   glue = glue.replace(from, "");
 }
 
+// A value handed straight to the function that keeps it (`const ret = …;
+// return addHeapObject(ret);` → `return addHeapObject(…);`, 24 times), which
+// esbuild does not do itself: both are functions of the glue that nothing
+// reassigns, so the order of evaluation is the same.
+{
+  const HANDED_ON = /^( +)const ret = ([^\n]*);\n\1return (addHeapObject|takeObject)\(ret\);$/gm;
+  if (!HANDED_ON.test(glue)) throw new Error(`${GLUE}: no \`const ret = …; return addHeapObject(ret);\``);
+  glue = glue.replace(HANDED_ON, "$1return $3($2);");
+}
+
 // The import object's functions as methods (`at(n,t){…}` instead of
 // `at:function(n,t){…}`, 9 bytes each): the wasm calls them as plain
-// functions, never with `new` or a `this`, and `arguments` works alike.
+// functions, never with `new` or a `this`, and `arguments` works alike. The
+// imports that catch a JavaScript exception (wasm-bindgen's `catch`) are
+// wrapped once, when the import object is made, by a `handleError` that takes
+// the function and returns its catching version (`at:a((n,t)=>…)` instead of
+// `at(){return a(function(n,t){…},arguments)}`): none uses `this` or
+// `arguments` itself, so it can be an arrow function.
 {
   const start = glue.indexOf("function __wbg_get_imports() {\n");
   const end = glue.indexOf("\n}\n", start);
   if (start < 0 || end < 0) throw new Error(`${GLUE}: no __wbg_get_imports() { … } found`);
   const body = glue.slice(start, end);
-  const methods = body.replace(/^( {8}[\w$]+): function\(/gm, "$1(");
-  if (methods === body) throw new Error(`${GLUE}: no import written as \`name: function(\``);
+  const CATCHING = /^( {8}[\w$]+): function\(\) \{ return handleError\(function \(([^)]*)\) \{\n([\s\S]*?)\n {8}\}, arguments\); \},$/gm;
+  const catching = [...body.matchAll(CATCHING)].map(([, , , code]) => code);
+  const uses = glue.split("handleError(").length - 1;
+  const HANDLE_ERROR =
+    /^function handleError\(f, args\) \{\n {4}try \{\n {8}return f\.apply\(this, args\);\n {4}\} catch \(e\) \{\n( {8}[^\n]*)\n {4}\}\n\}$/m;
+  if (!HANDLE_ERROR.test(glue) || catching.length !== uses - 1 || catching.some((code) => /\b(this|arguments)\b/.test(code))) {
+    throw new Error(`${GLUE}: handleError or its ${uses - 1} uses are not written as expected (${catching.length} found)`);
+  }
+  const wrapped = body.replace(CATCHING, "$1: handleError(($2) => {\n$3\n        }),");
+  const methods = wrapped.replace(/^( {8}[\w$]+): function\(/gm, "$1(");
+  if (methods === wrapped) throw new Error(`${GLUE}: no import written as \`name: function(\``);
   glue = glue.slice(0, start) + methods + glue.slice(end);
+  glue = glue.replace(
+    HANDLE_ERROR,
+    "function handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n    $1\n        }\n    };\n}",
+  );
 }
 writeFileSync(join(src, GLUE), glue);
 
