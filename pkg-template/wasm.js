@@ -73,9 +73,9 @@ export function init() {
 }
 
 /**
- * The wasm module's exports (its memory and reference table), once loaded:
- * for the package's own memory tests and benchmarks, which import the
- * module's default export as they did wasm-bindgen's init. Not in the API.
+ * The wasm module's exports (its memory), once loaded: for the package's own
+ * memory tests and benchmarks, which import the module's default export as
+ * they did wasm-bindgen's init. Not in the API.
  */
 export default async function loadedExports() {
   await init();

@@ -38,15 +38,19 @@ const GLUE = "emporix_optin.js";
 
 // The glue's loader (`__wbg_init`, `initSync`) is replaced by wasm.js, which
 // needs the import object and the step after instantiation instead. The
-// glue's other exports (the wasm-bound functions and classes) stay.
+// glue's other exports (the wasm-bound functions and classes) stay. Its
+// `heap`, the JavaScript values the wasm holds (the wasm is built without
+// reference types: scripts/package.sh), with `heap_next`, the first of its
+// free slots, are exported too, for the package's memory tests
+// (tests/hardening/lab), which count the values that stay held.
 const GLUE_EXPORTS = "export { initSync, __wbg_init as default };";
-const LOADER_PARTS = ["function __wbg_get_imports(", "function __wbg_finalize_init("];
+const LOADER_PARTS = ["function __wbg_get_imports(", "function __wbg_finalize_init(", "let heap = ", "let heap_next = "];
 let glue = readFileSync(join(src, GLUE), "utf8");
 for (const text of [GLUE_EXPORTS, ...LOADER_PARTS]) {
   const found = glue.split(text).length - 1;
   if (found !== 1) throw new Error(`${GLUE}: expected \`${text}\` once, found it ${found} times`);
 }
-glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_init };");
+glue = glue.replace(GLUE_EXPORTS, "export { __wbg_get_imports, __wbg_finalize_init, heap, heap_next };");
 
 // Fallbacks of the glue for engines older than the package's minimum (the
 // README's "Where it works": Chrome 96, Firefox 79, Safari 15, Node 20), which
@@ -82,28 +86,57 @@ for (const { what, anchor, from, applies } of PATCHES) {
   glue = glue.replace(from, "");
 }
 
+// A value handed straight to the function that keeps it (`const ret = …;
+// return addHeapObject(ret);` → `return addHeapObject(…);`, 24 times), which
+// esbuild does not do itself: both are functions of the glue that nothing
+// reassigns, so the order of evaluation is the same.
+{
+  const HANDED_ON = /^( +)const ret = ([^\n]*);\n\1return (addHeapObject|takeObject)\(ret\);$/gm;
+  if (!HANDED_ON.test(glue)) throw new Error(`${GLUE}: no \`const ret = …; return addHeapObject(ret);\``);
+  glue = glue.replace(HANDED_ON, "$1return $3($2);");
+}
+
 // The import object's functions as methods (`at(n,t){…}` instead of
 // `at:function(n,t){…}`, 9 bytes each): the wasm calls them as plain
-// functions, never with `new` or a `this`, and `arguments` works alike.
+// functions, never with `new` or a `this`, and `arguments` works alike. The
+// imports that catch a JavaScript exception (wasm-bindgen's `catch`) are
+// wrapped once, when the import object is made, by a `handleError` that takes
+// the function and returns its catching version (`at:a((n,t)=>…)` instead of
+// `at(){return a(function(n,t){…},arguments)}`): none uses `this` or
+// `arguments` itself, so it can be an arrow function.
 {
   const start = glue.indexOf("function __wbg_get_imports() {\n");
   const end = glue.indexOf("\n}\n", start);
   if (start < 0 || end < 0) throw new Error(`${GLUE}: no __wbg_get_imports() { … } found`);
   const body = glue.slice(start, end);
-  const methods = body.replace(/^( {8}[\w$]+): function\(/gm, "$1(");
-  if (methods === body) throw new Error(`${GLUE}: no import written as \`name: function(\``);
+  const CATCHING = /^( {8}[\w$]+): function\(\) \{ return handleError\(function \(([^)]*)\) \{\n([\s\S]*?)\n {8}\}, arguments\); \},$/gm;
+  const catching = [...body.matchAll(CATCHING)].map(([, , , code]) => code);
+  const uses = glue.split("handleError(").length - 1;
+  const HANDLE_ERROR =
+    /^function handleError\(f, args\) \{\n {4}try \{\n {8}return f\.apply\(this, args\);\n {4}\} catch \(e\) \{\n( {8}[^\n]*)\n {4}\}\n\}$/m;
+  if (!HANDLE_ERROR.test(glue) || catching.length !== uses - 1 || catching.some((code) => /\b(this|arguments)\b/.test(code))) {
+    throw new Error(`${GLUE}: handleError or its ${uses - 1} uses are not written as expected (${catching.length} found)`);
+  }
+  const wrapped = body.replace(CATCHING, "$1: handleError(($2) => {\n$3\n        }),");
+  const methods = wrapped.replace(/^( {8}[\w$]+): function\(/gm, "$1(");
+  if (methods === wrapped) throw new Error(`${GLUE}: no import written as \`name: function(\``);
   glue = glue.slice(0, start) + methods + glue.slice(end);
+  glue = glue.replace(
+    HANDLE_ERROR,
+    "function handleError(f) {\n    return (...args) => {\n        try {\n            return f(...args);\n        } catch (e) {\n    $1\n        }\n    };\n}",
+  );
 }
 writeFileSync(join(src, GLUE), glue);
 
 // What the merged module exports: every export of the loader (the default
 // being the loaded wasm's exports, for the package's own tests) and of
-// client.js, and the glue's class the element checks configs with.
+// client.js, the glue's class the element checks configs with, and the
+// glue's heap for the memory tests.
 const MERGED_ENTRY = `
 export * from "./wasm.js";
 export { default } from "./wasm.js";
 export * from "./client.js";
-export { OptInClientCore } from "./${GLUE}";
+export { OptInClientCore, heap, heap_next } from "./${GLUE}";
 `;
 
 const common = { bundle: true, format: "esm", minify: true, write: false, logLevel: "warning", absWorkingDir: src };
@@ -123,9 +156,9 @@ const merged = await build({
 });
 // The wasm exports the merged module reads (as `wasm.<name>`, the only way the
 // glue reads them: short-imports.mjs checks), in esbuild's unminified output,
-// where the glue's `wasm` keeps its name. `memory` and the reference table
-// stay: the default export hands them to the package's memory tests.
-const KEPT_EXPORTS = ["memory", "__wbindgen_externrefs"];
+// where the glue's `wasm` keeps its name. `memory` stays: the default export
+// hands it to the package's memory tests.
+const KEPT_EXPORTS = ["memory"];
 {
   const analysis = await build({ ...common, minify: false, stdin: { contents: MERGED_ENTRY, resolveDir: src, sourcefile: "<merged>" } });
   const code = analysis.outputFiles[0].text;

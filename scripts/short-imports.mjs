@@ -8,8 +8,8 @@
 //   wasm's ~86 imports) → `a`, the glue's one import object key;
 // - the exports the glue calls as `wasm.<name>` (`__wbindgen_malloc`, the
 //   closure shims `wasm_bindgen_<hash>___convert__closures_…` of up to 334
-//   characters, the exported functions) → `a`, `b`, …, except `memory` and
-//   `__wbindgen_externrefs`, which the package's memory tests read.
+//   characters, the exported functions) → `a`, `b`, …, except `memory`,
+//   which the package's memory tests read.
 //   node scripts/short-imports.mjs WASM GLUE_JS
 //   node scripts/short-imports.mjs --drop-exports NAME,… WASM
 // The second form removes the named exports (which the package's JavaScript
@@ -24,7 +24,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 const GLUE_MODULE = "./emporix_optin_bg.js";
 const SHORT_MODULE = "a";
 // Exports read by name outside the glue (tests/hardening/lab/lab.js, bench/).
-const KEPT_EXPORTS = new Set(["memory", "__wbindgen_externrefs"]);
+const KEPT_EXPORTS = new Set(["memory"]);
 
 const args = process.argv.slice(2);
 const dropping = args[0] === "--drop-exports";

@@ -11,7 +11,7 @@ export const LIMITS = {
   memoryBytes: 65_536,
   // JavaScript values held by the instance: a leaked closure keeps its captures.
   heldValues: 0,
-  // Externref table slots in use, whatever they hold.
+  // Slots of the glue's heap in use, whatever they hold.
   tableSlots: 0,
 };
 

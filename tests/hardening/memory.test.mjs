@@ -24,6 +24,6 @@ test("no JavaScript value stays held by the instance: no leaked closure, timer o
   assert.ok(result.growth.heldValues <= LIMITS.heldValues, `${result.growth.heldValues} more values held`);
 });
 
-test("no externref table slot stays in use, not even one holding undefined", () => {
+test("no heap slot stays in use, not even one holding undefined", () => {
   assert.ok(result.growth.tableSlots <= LIMITS.tableSlots, `${result.growth.tableSlots} more slots in use`);
 });

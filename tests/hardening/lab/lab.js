@@ -3,7 +3,7 @@
 // data. The page is served from localhost while the API is 127.0.0.1, so each
 // call is a real cross-origin request, preflight and CORS checks included.
 import * as lib from "/pkg/index.js";
-import initGlue from "/pkg/emporix_optin.js";
+import initGlue, { heap, heap_next as heapNext } from "/pkg/emporix_optin.js";
 
 // Own properties an `OptInError` may carry besides `name`, `message` and `stack`.
 const ERROR_FIELDS = [
@@ -104,21 +104,24 @@ async function consumeToken(url) {
 // ---- Memory -------------------------------------------------------------------
 
 /**
- * The instance's memory and what it holds in its externref table:
+ * The instance's memory and the JavaScript values the wasm holds, in the
+ * glue's `heap` (the package's wasm is built without reference types):
  * `heldValues`, live JavaScript values (a leaked closure keeps the ones it
  * captured), and `tableSlots`, slots in use, which also counts slots leaked
- * while holding `undefined`. Free slots hold `null`; slot 0 and the fixed
- * ones are counted alike every time.
+ * while holding `undefined`. Free slots are a list from `heap_next`, each
+ * holding the next one's index; the borrowed-value stack and the fixed slots
+ * are counted alike every time.
  */
 function measure(exports) {
-  const table = exports.__wbindgen_externrefs;
+  const free = new Set();
+  for (let slot = heapNext; slot < heap.length; slot = heap[slot]) free.add(slot);
   let heldValues = 0;
   let tableSlots = 0;
-  for (let i = 0; i < table.length; i++) {
-    const value = table.get(i);
-    if (value !== null) tableSlots++;
+  heap.forEach((value, slot) => {
+    if (free.has(slot)) return;
+    tableSlots++;
     if (value !== null && value !== undefined) heldValues++;
-  }
+  });
   return { memoryBytes: exports.memory.buffer.byteLength, heldValues, tableSlots };
 }
 
