@@ -63,6 +63,10 @@ extern "C" {
     type Thenable;
     #[wasm_bindgen(method)]
     fn then(this: &Thenable, on_fulfilled: &Function, on_rejected: Option<&Function>) -> Promise;
+    // `new Promise(executor)` with a plain function (js-sys's takes a Rust
+    // closure, which costs a closure shim and its glue of its own).
+    #[wasm_bindgen(constructor, js_class = "Promise")]
+    fn new(executor: &Function) -> Thenable;
 }
 
 // What a call of `on_event` reports: the low four bits of its bound tag (the
@@ -79,6 +83,8 @@ const FETCH_REJECTED: u64 = 3;
 const PROVIDER_FULFILLED: u64 = 4;
 /// A token provider's promise rejected.
 const PROVIDER_REJECTED: u64 = 5;
+/// A new promise's executor ran: `resolve` and `reject` are its arguments.
+const EXECUTOR: u64 = 6;
 
 thread_local! {
     // Leaked once (a wasm module has one thread, and the driver lives as long
@@ -105,12 +111,14 @@ fn borrow() -> RefMut<'static, State> {
 /// asynchronous step comes back through.
 struct Driver {
     state: RefCell<State>,
-    on_event: Closure<dyn Fn(f64, JsValue)>,
+    on_event: Closure<dyn Fn(f64, JsValue, JsValue)>,
     /// `on_event` bound to [`WAKE`]: every signal's abort listener (one
     /// function, so that it can be removed again).
     wake: Function,
     /// `on_event` bound to [`TIMER`].
     tick: Function,
+    /// `on_event` bound to [`EXECUTOR`]: every caller's promise's executor.
+    executor: Function,
 }
 
 struct State {
@@ -124,6 +132,9 @@ struct State {
     causes: Keyed,
     /// The armed timer: its deadline and handle.
     timer: Option<(f64, JsValue)>,
+    /// The `resolve` and `reject` of the promise being made, from its
+    /// executor (which runs inside `new Promise`) to [`promise`].
+    made: Option<(Function, Function)>,
 }
 
 /// JavaScript values by the number inside an id. One type and one [`find`]
@@ -191,11 +202,12 @@ enum Stage {
 
 impl Driver {
     fn new() -> Driver {
-        let on_event = Closure::<dyn Fn(f64, JsValue)>::new(on_event);
+        let on_event = Closure::<dyn Fn(f64, JsValue, JsValue)>::new(on_event);
         let bound = |kind| bind(&on_event, kind, 0);
         Driver {
             wake: bound(WAKE),
             tick: bound(TIMER),
+            executor: bound(EXECUTOR),
             on_event,
             state: RefCell::new(State {
                 hub: Hub::new(),
@@ -204,13 +216,14 @@ impl Driver {
                 providers: Vec::new(),
                 causes: Vec::new(),
                 timer: None,
+                made: None,
             }),
         }
     }
 }
 
 /// `on_event` with `kind` and `send` bound as its first argument.
-fn bind(on_event: &Closure<dyn Fn(f64, JsValue)>, kind: u64, send: u64) -> Function {
+fn bind(on_event: &Closure<dyn Fn(f64, JsValue, JsValue)>, kind: u64, send: u64) -> Function {
     let function: &Bindable = on_event.as_ref().unchecked_ref();
     function.bind(&JsValue::NULL, (send << 4 | kind) as f64)
 }
@@ -269,9 +282,8 @@ pub(crate) fn call(
 /// The promise of a call the hub has taken (`Ok`) or refused (`Err`: the
 /// options were invalid), settled when the hub says so. `signal` aborts it.
 fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
-    let mut handles = None;
-    let promise = Promise::new(&mut |resolve, reject| handles = Some((resolve, reject)));
-    if let Some((resolve, reject)) = handles {
+    let promise: Promise = Thenable::new(&driver().executor).unchecked_into();
+    if let Some((resolve, reject)) = state(|state| state.made.take()) {
         match started {
             Ok(call) => {
                 if let Some(signal) = &signal {
@@ -318,11 +330,17 @@ pub(crate) fn release(client: ClientId) {
 }
 
 /// Every asynchronous step: `tag` (bound) says which, `value` is what the
-/// promise settled with (the event, for an abort; nothing, for the timer).
-fn on_event(tag: f64, value: JsValue) {
+/// promise settled with (the event, for an abort; nothing, for the timer;
+/// `resolve`, for an executor, with `reject` as `more`).
+fn on_event(tag: f64, value: JsValue, more: JsValue) {
     let tag = tag as u64;
     let send = SendId(tag >> 4);
     match tag & 15 {
+        EXECUTOR => {
+            return state(|state| {
+                state.made = Some((value.unchecked_into(), more.unchecked_into()))
+            })
+        }
         TIMER => state(|state| state.timer = None),
         FETCH_FULFILLED => return fetch_fulfilled(send, value),
         FETCH_REJECTED => return fetch_rejected(send),
