@@ -113,7 +113,7 @@ struct Driver {
     state: RefCell<State>,
     on_event: Closure<dyn Fn(f64, JsValue, JsValue)>,
     /// `on_event` bound to [`WAKE`]: every signal's abort listener (one
-    /// function, so that it can be removed again).
+    /// function, so that a signal holds it once).
     wake: Function,
     /// `on_event` bound to [`TIMER`].
     tick: Function,
@@ -289,7 +289,11 @@ fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> 
                 if let Some(signal) = &signal {
                     // Only fails for a non-EventTarget, which the options
                     // reader has already ruled out. Adding the same
-                    // listener twice to one signal adds it once.
+                    // listener twice to one signal adds it once, so it is
+                    // never removed: a signal holds at most this one
+                    // module-lifetime function, however many calls it
+                    // served, and an abort after they settled wakes the
+                    // driver to find nothing to abort.
                     let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
                 }
                 state(|state| {
@@ -565,22 +569,11 @@ fn provided(send: SendId, answer: ProviderAnswer, cause: Option<JsValue>) {
 fn settle(call: CallId, result: &Result<Answer, Failed>) {
     let pending = state(|state| {
         let at = state.calls.iter().position(|p| p.call == call)?;
-        let pending = state.calls.swap_remove(at);
-        // The signal's listener goes when no other call uses that signal.
-        let last = pending.signal.as_ref().filter(|signal| {
-            !state
-                .calls
-                .iter()
-                .any(|p| p.signal.as_ref() == Some(signal))
-        });
-        Some((last.cloned(), pending))
+        Some(state.calls.swap_remove(at))
     });
-    let Some((last, pending)) = pending else {
+    let Some(pending) = pending else {
         return;
     };
-    if let Some(signal) = last {
-        let _ = signal.remove_event_listener_with_callback("abort", &driver().wake);
-    }
     // One `call1` for the three outcomes: the function and value differ.
     let (settle, value) = match result {
         Ok(Answer::Customer(token)) => (&pending.resolve, customer_token_to_js(token)),
