@@ -16,10 +16,10 @@
 //! No futures and no executor: every asynchronous step is a JavaScript
 //! promise whose reactions are the module's one [`Closure`],
 //! [`on_event`], bound (`Function.prototype.bind`) to a number that names
-//! the step and the hub's `SendId`. So a call makes no Rust closure, and
-//! what a fetch has read so far is its entry in `fetches` (its [`Stage`]
-//! says what the next fulfilled value is). What any of it means is the
-//! hub's to say.
+//! the step and the hub's `SendId`. So a call makes no Rust closure, each
+//! step of a fetch (the response, its text, the text parsed as JSON) has a
+//! tag of its own, and what a fetch has read so far is its entry in
+//! `fetches`. What any of it means is the hub's to say.
 //!
 //! No borrow of the driver's state is held while JavaScript runs (a token
 //! provider, `resolve`, `reject`, a signal's getter), so a provider may
@@ -70,21 +70,28 @@ extern "C" {
 }
 
 // What a call of `on_event` reports: the low four bits of its bound tag (the
-// rest is the `SendId`).
+// rest is the `SendId`). A fetch's steps each have their own, so what a
+// fulfilled value is never needs to be looked up.
 /// A signal aborted.
 const WAKE: u64 = 0;
 /// The timer fired.
 const TIMER: u64 = 1;
-/// A fetch's current promise (see [`Stage`]) fulfilled.
-const FETCH_FULFILLED: u64 = 2;
-/// A fetch's current promise rejected.
-const FETCH_REJECTED: u64 = 3;
-/// A token provider's value or promise fulfilled.
-const PROVIDER_FULFILLED: u64 = 4;
-/// A token provider's promise rejected.
-const PROVIDER_REJECTED: u64 = 5;
 /// A new promise's executor ran: `resolve` and `reject` are its arguments.
-const EXECUTOR: u64 = 6;
+const EXECUTOR: u64 = 2;
+/// A token provider's value or promise fulfilled.
+const PROVIDER_FULFILLED: u64 = 3;
+/// A token provider's promise rejected.
+const PROVIDER_REJECTED: u64 = 4;
+/// `fetch(request)` fulfilled with the `Response`.
+const RESPONSE: u64 = 5;
+/// `response.text()` fulfilled with the body.
+const TEXT: u64 = 6;
+/// `JSON.parse(body)`, in a promise, fulfilled with the parsed value.
+const JSON: u64 = 7;
+/// `JSON.parse(body)` rejected: the body is not JSON.
+const NOT_JSON: u64 = 8;
+/// `fetch` or `response.text()` rejected: no response.
+const FETCH_FAILED: u64 = 9;
 
 thread_local! {
     // Leaked once (a wasm module has one thread, and the driver lives as long
@@ -173,31 +180,15 @@ struct Pending {
     signal: Option<AbortSignal>,
 }
 
-/// A fetch in flight, aborted when the hub cancels it.
+/// A fetch in flight, aborted when the hub cancels it, with what its
+/// response said so far.
 struct Fetch {
     send: SendId,
     controller: AbortController,
-    stage: Stage,
-    /// `on_event` bound to this send's [`FETCH_FULFILLED`] and [`FETCH_REJECTED`],
-    /// the reactions of each stage's promise.
-    fulfilled: Function,
-    rejected: Function,
     status: u16,
     retry_after: Option<String>,
     /// The body's first [`MAX_KEPT_BODY`] UTF-16 units.
     text: String,
-}
-
-/// What a fetch waits for: the promise its reactions were given.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    /// `fetch(request)`: fulfils with the `Response`.
-    Response,
-    /// `response.text()`: fulfils with the body.
-    Text,
-    /// `JSON.parse(body)`, in a promise: fulfils with the parsed value,
-    /// rejects when the body is not JSON.
-    Json,
 }
 
 impl Driver {
@@ -228,9 +219,15 @@ fn bind(on_event: &Closure<dyn Fn(f64, JsValue, JsValue)>, kind: u64, send: u64)
     function.bind(&JsValue::NULL, (send << 4 | kind) as f64)
 }
 
-/// `promise.then(on_fulfilled, on_rejected)`, for reactions that do not throw.
-fn react(promise: &Promise, on_fulfilled: &Function, on_rejected: &Function) {
-    let _ = map(promise, on_fulfilled, Some(on_rejected));
+/// `promise.then(on_fulfilled, on_rejected)` with `on_event` bound to
+/// `fulfilled` and `rejected` for `send`.
+fn react(promise: &Promise, send: SendId, fulfilled: u64, rejected: u64) {
+    let on_event = &driver().on_event;
+    let _ = map(
+        promise,
+        &bind(on_event, fulfilled, send.0),
+        Some(&bind(on_event, rejected, send.0)),
+    );
 }
 
 /// `promise.then(on_fulfilled, on_rejected)`: the promise of their result.
@@ -346,8 +343,14 @@ fn on_event(tag: f64, value: JsValue, more: JsValue) {
             })
         }
         TIMER => state(|state| state.timer = None),
-        FETCH_FULFILLED => return fetch_fulfilled(send, value),
-        FETCH_REJECTED => return fetch_rejected(send),
+        RESPONSE => return read_response(send, value),
+        TEXT => return read_text(send, value),
+        JSON => return answered(send, Some(value::json(&value))),
+        // Not JSON: a complete response all the same.
+        NOT_JSON => return answered(send, Some(None)),
+        // `fetch` rejected (network, CORS, a refused redirect, the signal),
+        // or the body could not be read.
+        FETCH_FAILED => return answered(send, None),
         PROVIDER_FULFILLED => {
             return provided(send, ProviderAnswer::Settled(value.as_string()), None)
         }
@@ -403,7 +406,7 @@ fn perform(output: Output) {
     }
 }
 
-// Not inlined, as `perform`, `settle`, `fetch_fulfilled` and `ask_provider`:
+// Not inlined, as `perform`, `settle` and `ask_provider`:
 // each has one caller, and kept apart they gzip better (measured: -102 B
 // together; `arm_timer` apart measured +21 B, so it stays inlined).
 #[inline(never)]
@@ -417,17 +420,11 @@ fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
     let Ok((response, controller)) = sent else {
         return with_hub(|hub, now| hub.on_response(send, None, now));
     };
-    let on_event = &driver().on_event;
-    let fulfilled = bind(on_event, FETCH_FULFILLED, send.0);
-    let rejected = bind(on_event, FETCH_REJECTED, send.0);
-    react(&response, &fulfilled, &rejected);
+    react(&response, send, RESPONSE, FETCH_FAILED);
     state(|state| {
         state.fetches.push(Fetch {
             send,
             controller,
-            stage: Stage::Response,
-            fulfilled,
-            rejected,
             status: 0,
             retry_after: None,
             text: String::new(),
@@ -443,78 +440,49 @@ fn take_fetch(send: SendId) -> Option<Fetch> {
     })
 }
 
-/// The stage the fetch `send` is at; `None` once it was cancelled.
-fn stage(send: SendId) -> Option<Stage> {
-    state(|state| Some(state.fetch(send)?.stage))
-}
-
-/// Moves the fetch `send` on to `stage`, waiting for `promise`.
-fn wait(send: SendId, stage: Stage, promise: &Promise) {
-    let reactions = state(|state| {
+fn read_response(send: SendId, value: JsValue) {
+    // A replaced `fetch` may resolve with anything: what is not an object
+    // reads as no response. Not `instanceof Response`: a polyfill's
+    // responses (another realm, node-fetch) work too.
+    if !value.is_object() {
+        return answered(send, None);
+    }
+    let response: &Response = value.unchecked_ref();
+    let status = response.status();
+    // Readable only when the server exposes it to CORS; otherwise absent.
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let wanted = state(|state| {
         let fetch = state.fetch(send)?;
-        fetch.stage = stage;
-        Some((fetch.fulfilled.clone(), fetch.rejected.clone()))
+        fetch.status = status;
+        fetch.retry_after = retry_after;
+        Some(())
     });
-    if let Some((fulfilled, rejected)) = reactions {
-        react(promise, &fulfilled, &rejected);
+    if wanted.is_none() {
+        return; // Cancelled.
+    }
+    match response.text() {
+        Ok(text) => react(&text, send, TEXT, FETCH_FAILED),
+        Err(_) => answered(send, None),
     }
 }
 
-#[inline(never)] // See `start_fetch`.
-fn fetch_fulfilled(send: SendId, value: JsValue) {
-    match stage(send) {
-        None => {}
-        Some(Stage::Response) => {
-            // A replaced `fetch` may resolve with anything: what is not an
-            // object reads as no response. Not `instanceof Response`: a
-            // polyfill's responses (another realm, node-fetch) work too.
-            if !value.is_object() {
-                return answered(send, None);
-            }
-            let response: &Response = value.unchecked_ref();
-            let status = response.status();
-            // Readable only when the server exposes it to CORS; otherwise absent.
-            let retry_after = response.headers().get("retry-after").ok().flatten();
-            state(|state| {
-                if let Some(fetch) = state.fetch(send) {
-                    fetch.status = status;
-                    fetch.retry_after = retry_after;
-                }
-            });
-            match response.text() {
-                Ok(text) => wait(send, Stage::Text, &text),
-                Err(_) => answered(send, None),
-            }
-        }
-        Some(Stage::Text) => {
-            let Some(text) = value.dyn_ref::<JsString>() else {
-                return answered(send, None);
-            };
-            let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
-            let empty = kept.is_empty();
-            state(|state| {
-                if let Some(fetch) = state.fetch(send) {
-                    fetch.text = kept;
-                }
-            });
-            if empty {
-                return answered(send, Some(None));
-            }
-            wait(send, Stage::Json, &value::parse_json(text));
-        }
-        Some(Stage::Json) => answered(send, Some(value::json(&value))),
+fn read_text(send: SendId, value: JsValue) {
+    let Some(text) = value.dyn_ref::<JsString>() else {
+        return answered(send, None);
+    };
+    let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
+    let empty = kept.is_empty();
+    let wanted = state(|state| {
+        state.fetch(send)?.text = kept;
+        Some(())
+    });
+    if wanted.is_none() {
+        return; // Cancelled.
     }
-}
-
-fn fetch_rejected(send: SendId) {
-    match stage(send) {
-        None => {}
-        // Not JSON: a complete response all the same.
-        Some(Stage::Json) => answered(send, Some(None)),
-        // `fetch` rejected (network, CORS, a refused redirect, the signal),
-        // or the body could not be read.
-        Some(_) => answered(send, None),
+    if empty {
+        return answered(send, Some(None));
     }
+    react(&value::parse_json(text), send, JSON, NOT_JSON);
 }
 
 /// Reports the fetch `send`'s response to the hub: `None` when none arrived,
@@ -543,12 +511,12 @@ fn ask_provider(send: SendId, client: ClientId) {
     let provider: Function = provider.unchecked_into();
     match provider.call0(&JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
-        Ok(returned) => {
-            let on_event = &driver().on_event;
-            let fulfilled = bind(on_event, PROVIDER_FULFILLED, send.0);
-            let rejected = bind(on_event, PROVIDER_REJECTED, send.0);
-            react(&Promise::resolve(&returned), &fulfilled, &rejected);
-        }
+        Ok(returned) => react(
+            &Promise::resolve(&returned),
+            send,
+            PROVIDER_FULFILLED,
+            PROVIDER_REJECTED,
+        ),
     }
 }
 
