@@ -26,7 +26,7 @@
 //! itself call the library; and the closure is a `Fn`, so it may run again
 //! from inside such a call (a provider aborting a signal).
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -98,14 +98,21 @@ thread_local! {
     // as it): a `&'static Driver` lets the one non-generic [`driver`] and
     // [`borrow`] hand it out, where each `DRIVER.with(closure)` would carry
     // its own copy of the lazy-init and borrow-flag code (~25 of them, 100 to
-    // 470 bytes each after wasm-opt).
-    static DRIVER: &'static Driver = Box::leak(Box::new(Driver::new()));
+    // 470 bytes each after wasm-opt). Created by `driver` rather than by a
+    // lazy initializer: a `const` one leaves std no lazy state to keep.
+    static DRIVER: Cell<Option<&'static Driver>> = const { Cell::new(None) };
 }
 
 /// The module's driver, created on first use.
 #[inline(never)]
 fn driver() -> &'static Driver {
-    DRIVER.with(|driver| *driver)
+    DRIVER.with(|driver| {
+        driver.get().unwrap_or_else(|| {
+            let created = Box::leak(Box::new(Driver::new()));
+            driver.set(Some(created));
+            created
+        })
+    })
 }
 
 /// The driver's state, borrowed. Not inlined: one copy of the borrow check.
@@ -273,47 +280,43 @@ pub(crate) fn call(
             hub.confirm(caller, argument, timeout_ms, aborted, now)
         }
     });
-    promise(started, signal)
+    match started {
+        Ok(call) => promise(call, signal),
+        // The options were invalid: the hub took nothing.
+        Err(error) => rejected(error),
+    }
 }
 
-/// The promise of a call the hub has taken (`Ok`) or refused (`Err`: the
-/// options were invalid), settled when the hub says so. `signal` aborts it.
-fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
+/// The promise of `call`, which the hub has taken, settled when the hub says
+/// so. `signal` aborts it.
+fn promise(call: CallId, signal: Option<AbortSignal>) -> Promise {
     let promise: Promise = Thenable::new(&driver().executor).unchecked_into();
     if let Some((resolve, reject)) = state(|state| state.made.take()) {
-        match started {
-            Ok(call) => {
-                if let Some(signal) = &signal {
-                    // Only fails for a non-EventTarget, which the options
-                    // reader has already ruled out. Adding the same
-                    // listener twice to one signal adds it once, so it is
-                    // never removed: a signal holds at most this one
-                    // module-lifetime function, however many calls it
-                    // served, and an abort after they settled wakes the
-                    // driver to find nothing to abort.
-                    let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
-                }
-                state(|state| {
-                    state.calls.push(Pending {
-                        call,
-                        resolve,
-                        reject,
-                        signal,
-                    })
-                });
-            }
-            Err(error) => {
-                let _ = reject.call1(&JsValue::UNDEFINED, &to_js_error(&error));
-            }
+        if let Some(signal) = &signal {
+            // Only fails for a non-EventTarget, which the options reader
+            // has already ruled out. Adding the same listener twice to one
+            // signal adds it once, so it is never removed: a signal holds at
+            // most this one module-lifetime function, however many calls it
+            // served, and an abort after they settled wakes the driver to
+            // find nothing to abort.
+            let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
         }
+        state(|state| {
+            state.calls.push(Pending {
+                call,
+                resolve,
+                reject,
+                signal,
+            })
+        });
     }
     pump();
     promise
 }
 
-/// A rejected promise, for arguments refused before the hub is asked.
+/// A rejected promise, for calls refused before the hub took them.
 pub(crate) fn rejected(error: OptInError) -> Promise {
-    promise(Err(error), None)
+    Promise::reject(&to_js_error(&error))
 }
 
 /// Keeps `client`'s token provider for the hub's `AskProvider`.
