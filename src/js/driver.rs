@@ -67,6 +67,13 @@ extern "C" {
     // closure, which costs a closure shim and its glue of its own).
     #[wasm_bindgen(constructor, js_class = "Promise")]
     fn new(executor: &Function) -> Thenable;
+    // `error.cause = cause`: a plain assignment, which cannot throw on a
+    // fresh `Error` (`Reflect.set` would need a `catch` binding and the key
+    // as a string).
+    #[wasm_bindgen(js_name = Error)]
+    type Failure;
+    #[wasm_bindgen(method, setter = cause)]
+    fn set_cause(this: &Failure, cause: &JsValue);
 }
 
 // What a call of `on_event` reports: the low four bits of its bound tag (the
@@ -512,7 +519,7 @@ fn ask_provider(send: SendId, client: ClientId) {
         return;
     };
     let provider: Function = provider.unchecked_into();
-    match provider.call0(&JsValue::UNDEFINED) {
+    match provider.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
         Ok(returned) => react(
             &Promise::resolve(&returned),
@@ -562,8 +569,7 @@ fn failure_to_js(failed: &Failed) -> JsValue {
         .cause
         .and_then(|send| state(|state| find(&state.causes, send.0)));
     if let Some(cause) = cause {
-        // Setting a property on a fresh `Error` cannot fail.
-        let _ = js_sys::Reflect::set(&error, &JsValue::from_str("cause"), &cause);
+        error.unchecked_ref::<Failure>().set_cause(&cause);
     }
     error
 }

@@ -79,12 +79,16 @@ pub(crate) fn build(
         authorization.push_str(bearer);
         builder = builder.header("Authorization", &authorization);
     }
-    let built = match &request.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.as_str()),
-        None => builder.build(),
+    // One way to build for both: a `body` of `undefined` is no body (as if
+    // left out of the `RequestInit`), and the `GET`s have none.
+    let body = match &request.body {
+        Some(body) => {
+            builder = builder.header("Content-Type", "application/json");
+            JsValue::from_str(body)
+        }
+        None => JsValue::UNDEFINED,
     };
+    let built = builder.body(body);
     // The URL and headers were validated, so building does not fail in
     // practice; if it did, no request went out.
     built.map(Request::from).map_err(|_| Transport)
