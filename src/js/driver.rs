@@ -519,6 +519,8 @@ fn ask_provider(send: SendId, client: ClientId) {
         return;
     };
     let provider: Function = provider.unchecked_into();
+    // `call1` with `undefined`, the binding `settle` uses anyway: one import
+    // fewer than `call0`, and the provider takes no arguments.
     match provider.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
         Ok(returned) => react(
