@@ -93,9 +93,10 @@ const PROVIDER_REJECTED: u64 = 4;
 const RESPONSE: u64 = 5;
 /// `response.text()` fulfilled with the body.
 const TEXT: u64 = 6;
-/// `JSON.parse(body)`, in a promise, fulfilled with the parsed value.
+/// `JSON.parse(body)`, a reaction of `response.text()`'s promise, fulfilled
+/// with the parsed value.
 const JSON: u64 = 7;
-/// `JSON.parse(body)` rejected: the body is not JSON.
+/// `JSON.parse(body)` rejected: the body is not JSON (or `text()` failed).
 const NOT_JSON: u64 = 8;
 /// `fetch` or `response.text()` rejected: no response.
 const FETCH_FAILED: u64 = 9;
@@ -471,28 +472,28 @@ fn read_response(send: SendId, value: JsValue) {
         return; // Cancelled.
     }
     match response.text() {
-        Ok(text) => react(&text, send, TEXT, FETCH_FAILED),
+        Ok(text) => {
+            react(&text, send, TEXT, FETCH_FAILED);
+            // The text's second reaction, so it runs after `read_text` has
+            // kept the text; an empty body is not JSON either.
+            react(&value::parse_json(&text), send, JSON, NOT_JSON);
+        }
         Err(_) => answered(send, None),
     }
 }
 
+/// Keeps the body's first [`MAX_KEPT_BODY`] UTF-16 units; its `JSON` or
+/// `NOT_JSON` step comes next.
 fn read_text(send: SendId, value: JsValue) {
     let Some(text) = value.dyn_ref::<JsString>() else {
         return answered(send, None);
     };
     let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
-    let empty = kept.is_empty();
-    let wanted = state(|state| {
-        state.fetch(send)?.text = kept;
-        Some(())
+    state(|state| {
+        if let Some(fetch) = state.fetch(send) {
+            fetch.text = kept;
+        }
     });
-    if wanted.is_none() {
-        return; // Cancelled.
-    }
-    if empty {
-        return answered(send, Some(None));
-    }
-    react(&value::parse_json(text), send, JSON, NOT_JSON);
 }
 
 /// Reports the fetch `send`'s response to the hub: `None` when none arrived,
