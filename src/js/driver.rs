@@ -70,6 +70,13 @@ extern "C" {
     // `error.cause = cause`: a plain assignment, which cannot throw on a
     // fresh `Error` (`Reflect.set` would need a `catch` binding and the key
     // as a string).
+    // `headers.get(name)` as a value: web-sys's `Option<String>` binding
+    // copies the string into wasm memory in its glue, which `as_string` does
+    // anyway. `catch`: a replaced `fetch`'s response may have no headers.
+    #[wasm_bindgen(js_name = Headers)]
+    type HeaderList;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &HeaderList, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = Error)]
     type Failure;
     #[wasm_bindgen(method, setter = cause)]
@@ -461,7 +468,8 @@ fn read_response(send: SendId, value: JsValue) {
     let response: &Response = value.unchecked_ref();
     let status = response.status();
     // Readable only when the server exposes it to CORS; otherwise absent.
-    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let headers: HeaderList = response.headers().unchecked_into();
+    let retry_after = headers.get("retry-after").ok().and_then(|v| v.as_string());
     let wanted = state(|state| {
         let fetch = state.fetch(send)?;
         fetch.status = status;
