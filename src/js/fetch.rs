@@ -57,12 +57,7 @@ pub(crate) fn build(
     bearer: Option<&str>,
     signal: &AbortSignal,
 ) -> Result<Request, Transport> {
-    let method = match request.method {
-        Method::Get => HttpMethod::GET,
-        Method::Post => HttpMethod::POST,
-    };
     let mut builder = RequestBuilder::new(&request.url)
-        .method(method)
         .header("Accept", "application/json")
         // The bearer token must reach only the configured origin: never follow redirects.
         .redirect(RequestRedirect::Error)
@@ -72,6 +67,11 @@ pub(crate) fn build(
         // The landing page's URL may still hold the opt-in token.
         .referrer_policy(ReferrerPolicy::NoReferrer)
         .abort_signal(Some(signal));
+    // `GET` is the default (measured: setting only `POST` is 13 B gzip
+    // smaller than choosing between the two).
+    if request.method == Method::Post {
+        builder = builder.method(HttpMethod::POST);
+    }
     if let Some(bearer) = bearer {
         // Pushed rather than `concat`ed: `concat` links a generic join (~900 bytes).
         let mut authorization = String::with_capacity(7 + bearer.len());
