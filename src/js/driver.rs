@@ -144,10 +144,6 @@ struct Driver {
     /// `on_event` bound to [`WAKE`]: every signal's abort listener (one
     /// function, so that a signal holds it once).
     wake: Function,
-    /// `on_event` bound to [`TIMER`].
-    tick: Function,
-    /// `on_event` bound to [`EXECUTOR`]: every caller's promise's executor.
-    executor: Function,
 }
 
 struct State {
@@ -216,11 +212,8 @@ struct Fetch {
 impl Driver {
     fn new() -> Driver {
         let on_event = Closure::<dyn Fn(f64, JsValue, JsValue)>::new(on_event);
-        let bound = |kind| bind(&on_event, kind, 0);
         Driver {
-            wake: bound(WAKE),
-            tick: bound(TIMER),
-            executor: bound(EXECUTOR),
+            wake: bind(&on_event, WAKE, 0),
             on_event,
             state: RefCell::new(State {
                 hub: Hub::new(),
@@ -305,7 +298,7 @@ pub(crate) fn call(
 /// The promise of `call`, which the hub has taken, settled when the hub says
 /// so. `signal` aborts it.
 fn promise(call: CallId, signal: Option<AbortSignal>) -> Promise {
-    let promise: Promise = Thenable::new(&driver().executor).unchecked_into();
+    let promise: Promise = Thenable::new(&bind(&driver().on_event, EXECUTOR, 0)).unchecked_into();
     if let Some((resolve, reject)) = state(|state| state.made.take()) {
         if let Some(signal) = &signal {
             // Only fails for a non-EventTarget, which the options reader
@@ -609,7 +602,7 @@ fn arm_timer(deadline: Option<f64>) {
     }
     if let Some(at) = deadline {
         let delay = (at - now()).max(0.0).ceil();
-        let handle = set_timeout(&driver().tick, delay);
+        let handle = set_timeout(&bind(&driver().on_event, TIMER, 0), delay);
         state(|state| state.timer = Some((at, handle)));
     }
 }
