@@ -173,10 +173,11 @@ fn find(list: &Keyed, key: u64) -> Option<JsValue> {
     found.map(|(_, value)| value.clone())
 }
 
-/// Drops the values kept under `key`.
+/// Drops the value kept under `key` (a client has one provider, a send
+/// one cause at a time).
 #[inline(never)]
 fn remove(list: &mut Keyed, key: u64) {
-    while let Some(at) = list.iter().position(|(k, _)| *k == key) {
+    if let Some(at) = list.iter().position(|(k, _)| *k == key) {
         list.swap_remove(at);
     }
 }
