@@ -16,7 +16,8 @@
 //! No futures and no executor: every asynchronous step is a JavaScript
 //! promise whose reactions are the module's one [`Closure`],
 //! [`on_event`], bound (`Function.prototype.bind`) to a number that names
-//! the step and the hub's `SendId`. So a call makes no Rust closure, each
+//! the step and the hub's `SendId`; the callers' promises are made with it
+//! too, as their executor. So a call makes no Rust closure, each
 //! step of a fetch (the response, its text, the text parsed as JSON) has a
 //! tag of its own, and what a fetch has read so far is its entry in
 //! `fetches`. What any of it means is the hub's to say.
