@@ -16,17 +16,18 @@
 //! No futures and no executor: every asynchronous step is a JavaScript
 //! promise whose reactions are the module's one [`Closure`],
 //! [`on_event`], bound (`Function.prototype.bind`) to a number that names
-//! the step and the hub's `SendId`. So a call makes no Rust closure, and
-//! what a fetch has read so far is its entry in `fetches` (its [`Stage`]
-//! says what the next fulfilled value is). What any of it means is the
-//! hub's to say.
+//! the step and the hub's `SendId`; the callers' promises are made with it
+//! too, as their executor. So a call makes no Rust closure, each
+//! step of a fetch (the response, its text, the text parsed as JSON) has a
+//! tag of its own, and what a fetch has read so far is its entry in
+//! `fetches`. What any of it means is the hub's to say.
 //!
 //! No borrow of the driver's state is held while JavaScript runs (a token
 //! provider, `resolve`, `reject`, a signal's getter), so a provider may
 //! itself call the library; and the closure is a `Fn`, so it may run again
 //! from inside such a call (a provider aborting a signal).
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
@@ -63,36 +64,71 @@ extern "C" {
     type Thenable;
     #[wasm_bindgen(method)]
     fn then(this: &Thenable, on_fulfilled: &Function, on_rejected: Option<&Function>) -> Promise;
+    // `new Promise(executor)` with a plain function (js-sys's takes a Rust
+    // closure, which costs a closure shim and its glue of its own).
+    #[wasm_bindgen(constructor, js_class = "Promise")]
+    fn new(executor: &Function) -> Thenable;
+    // `error.cause = cause`: a plain assignment, which cannot throw on a
+    // fresh `Error` (`Reflect.set` would need a `catch` binding and the key
+    // as a string).
+    // `headers.get(name)` as a value: web-sys's `Option<String>` binding
+    // copies the string into wasm memory in its glue, which `as_string` does
+    // anyway. `catch`: a replaced `fetch`'s response may have no headers.
+    #[wasm_bindgen(js_name = Headers)]
+    type HeaderList;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &HeaderList, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = Error)]
+    type Failure;
+    #[wasm_bindgen(method, setter = cause)]
+    fn set_cause(this: &Failure, cause: &JsValue);
 }
 
 // What a call of `on_event` reports: the low four bits of its bound tag (the
-// rest is the `SendId`).
+// rest is the `SendId`). A fetch's steps each have their own, so what a
+// fulfilled value is never needs to be looked up.
 /// A signal aborted.
 const WAKE: u64 = 0;
 /// The timer fired.
 const TIMER: u64 = 1;
-/// A fetch's current promise (see [`Stage`]) fulfilled.
-const FETCH_FULFILLED: u64 = 2;
-/// A fetch's current promise rejected.
-const FETCH_REJECTED: u64 = 3;
+/// A new promise's executor ran: `resolve` and `reject` are its arguments.
+const EXECUTOR: u64 = 2;
 /// A token provider's value or promise fulfilled.
-const PROVIDER_FULFILLED: u64 = 4;
+const PROVIDER_FULFILLED: u64 = 3;
 /// A token provider's promise rejected.
-const PROVIDER_REJECTED: u64 = 5;
+const PROVIDER_REJECTED: u64 = 4;
+/// `fetch(request)` fulfilled with the `Response`.
+const RESPONSE: u64 = 5;
+/// `response.text()` fulfilled with the body.
+const TEXT: u64 = 6;
+/// `JSON.parse(body)`, a reaction of `response.text()`'s promise, fulfilled
+/// with the parsed value.
+const JSON: u64 = 7;
+/// `JSON.parse(body)` rejected: the body is not JSON (or `text()` failed).
+const NOT_JSON: u64 = 8;
+/// `fetch` or `response.text()` rejected: no response.
+const FETCH_FAILED: u64 = 9;
 
 thread_local! {
     // Leaked once (a wasm module has one thread, and the driver lives as long
     // as it): a `&'static Driver` lets the one non-generic [`driver`] and
     // [`borrow`] hand it out, where each `DRIVER.with(closure)` would carry
     // its own copy of the lazy-init and borrow-flag code (~25 of them, 100 to
-    // 470 bytes each after wasm-opt).
-    static DRIVER: &'static Driver = Box::leak(Box::new(Driver::new()));
+    // 470 bytes each after wasm-opt). Created by `driver` rather than by a
+    // lazy initializer: a `const` one leaves std no lazy state to keep.
+    static DRIVER: Cell<Option<&'static Driver>> = const { Cell::new(None) };
 }
 
 /// The module's driver, created on first use.
 #[inline(never)]
 fn driver() -> &'static Driver {
-    DRIVER.with(|driver| *driver)
+    DRIVER.with(|driver| {
+        driver.get().unwrap_or_else(|| {
+            let created = Box::leak(Box::new(Driver::new()));
+            driver.set(Some(created));
+            created
+        })
+    })
 }
 
 /// The driver's state, borrowed. Not inlined: one copy of the borrow check.
@@ -105,12 +141,10 @@ fn borrow() -> RefMut<'static, State> {
 /// asynchronous step comes back through.
 struct Driver {
     state: RefCell<State>,
-    on_event: Closure<dyn Fn(f64, JsValue)>,
+    on_event: Closure<dyn Fn(f64, JsValue, JsValue)>,
     /// `on_event` bound to [`WAKE`]: every signal's abort listener (one
-    /// function, so that it can be removed again).
+    /// function, so that a signal holds it once).
     wake: Function,
-    /// `on_event` bound to [`TIMER`].
-    tick: Function,
 }
 
 struct State {
@@ -124,6 +158,9 @@ struct State {
     causes: Keyed,
     /// The armed timer: its deadline and handle.
     timer: Option<(f64, JsValue)>,
+    /// The `resolve` and `reject` of the promise being made, from its
+    /// executor (which runs inside `new Promise`) to [`promise`].
+    made: Option<(Function, Function)>,
 }
 
 /// JavaScript values by the number inside an id. One type and one [`find`]
@@ -137,10 +174,11 @@ fn find(list: &Keyed, key: u64) -> Option<JsValue> {
     found.map(|(_, value)| value.clone())
 }
 
-/// Drops the values kept under `key`.
+/// Drops the value kept under `key` (a client has one provider, a send
+/// one cause at a time).
 #[inline(never)]
 fn remove(list: &mut Keyed, key: u64) {
-    while let Some(at) = list.iter().position(|(k, _)| *k == key) {
+    if let Some(at) = list.iter().position(|(k, _)| *k == key) {
         list.swap_remove(at);
     }
 }
@@ -162,40 +200,22 @@ struct Pending {
     signal: Option<AbortSignal>,
 }
 
-/// A fetch in flight, aborted when the hub cancels it.
+/// A fetch in flight, aborted when the hub cancels it, with what its
+/// response said so far.
 struct Fetch {
     send: SendId,
     controller: AbortController,
-    stage: Stage,
-    /// `on_event` bound to this send's [`FETCH_FULFILLED`] and [`FETCH_REJECTED`],
-    /// the reactions of each stage's promise.
-    fulfilled: Function,
-    rejected: Function,
     status: u16,
     retry_after: Option<String>,
     /// The body's first [`MAX_KEPT_BODY`] UTF-16 units.
     text: String,
 }
 
-/// What a fetch waits for: the promise its reactions were given.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    /// `fetch(request)`: fulfils with the `Response`.
-    Response,
-    /// `response.text()`: fulfils with the body.
-    Text,
-    /// `JSON.parse(body)`, in a promise: fulfils with the parsed value,
-    /// rejects when the body is not JSON.
-    Json,
-}
-
 impl Driver {
     fn new() -> Driver {
-        let on_event = Closure::<dyn Fn(f64, JsValue)>::new(on_event);
-        let bound = |kind| bind(&on_event, kind, 0);
+        let on_event = Closure::<dyn Fn(f64, JsValue, JsValue)>::new(on_event);
         Driver {
-            wake: bound(WAKE),
-            tick: bound(TIMER),
+            wake: bind(&on_event, WAKE, 0),
             on_event,
             state: RefCell::new(State {
                 hub: Hub::new(),
@@ -204,20 +224,27 @@ impl Driver {
                 providers: Vec::new(),
                 causes: Vec::new(),
                 timer: None,
+                made: None,
             }),
         }
     }
 }
 
 /// `on_event` with `kind` and `send` bound as its first argument.
-fn bind(on_event: &Closure<dyn Fn(f64, JsValue)>, kind: u64, send: u64) -> Function {
+fn bind(on_event: &Closure<dyn Fn(f64, JsValue, JsValue)>, kind: u64, send: u64) -> Function {
     let function: &Bindable = on_event.as_ref().unchecked_ref();
     function.bind(&JsValue::NULL, (send << 4 | kind) as f64)
 }
 
-/// `promise.then(on_fulfilled, on_rejected)`, for reactions that do not throw.
-fn react(promise: &Promise, on_fulfilled: &Function, on_rejected: &Function) {
-    let _ = map(promise, on_fulfilled, Some(on_rejected));
+/// `promise.then(on_fulfilled, on_rejected)` with `on_event` bound to
+/// `fulfilled` and `rejected` for `send`.
+fn react(promise: &Promise, send: SendId, fulfilled: u64, rejected: u64) {
+    let on_event = &driver().on_event;
+    let _ = map(
+        promise,
+        &bind(on_event, fulfilled, send.0),
+        Some(&bind(on_event, rejected, send.0)),
+    );
 }
 
 /// `promise.then(on_fulfilled, on_rejected)`: the promise of their result.
@@ -263,44 +290,43 @@ pub(crate) fn call(
             hub.confirm(caller, argument, timeout_ms, aborted, now)
         }
     });
-    promise(started, signal)
+    match started {
+        Ok(call) => promise(call, signal),
+        // The options were invalid: the hub took nothing.
+        Err(error) => rejected(error),
+    }
 }
 
-/// The promise of a call the hub has taken (`Ok`) or refused (`Err`: the
-/// options were invalid), settled when the hub says so. `signal` aborts it.
-fn promise(started: Result<CallId, OptInError>, signal: Option<AbortSignal>) -> Promise {
-    let mut handles = None;
-    let promise = Promise::new(&mut |resolve, reject| handles = Some((resolve, reject)));
-    if let Some((resolve, reject)) = handles {
-        match started {
-            Ok(call) => {
-                if let Some(signal) = &signal {
-                    // Only fails for a non-EventTarget, which the options
-                    // reader has already ruled out. Adding the same
-                    // listener twice to one signal adds it once.
-                    let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
-                }
-                state(|state| {
-                    state.calls.push(Pending {
-                        call,
-                        resolve,
-                        reject,
-                        signal,
-                    })
-                });
-            }
-            Err(error) => {
-                let _ = reject.call1(&JsValue::UNDEFINED, &to_js_error(&error));
-            }
+/// The promise of `call`, which the hub has taken, settled when the hub says
+/// so. `signal` aborts it.
+fn promise(call: CallId, signal: Option<AbortSignal>) -> Promise {
+    let promise: Promise = Thenable::new(&bind(&driver().on_event, EXECUTOR, 0)).unchecked_into();
+    if let Some((resolve, reject)) = state(|state| state.made.take()) {
+        if let Some(signal) = &signal {
+            // Only fails for a non-EventTarget, which the options reader
+            // has already ruled out. Adding the same listener twice to one
+            // signal adds it once, so it is never removed: a signal holds at
+            // most this one module-lifetime function, however many calls it
+            // served, and an abort after they settled wakes the driver to
+            // find nothing to abort.
+            let _ = signal.add_event_listener_with_callback("abort", &driver().wake);
         }
+        state(|state| {
+            state.calls.push(Pending {
+                call,
+                resolve,
+                reject,
+                signal,
+            })
+        });
     }
     pump();
     promise
 }
 
-/// A rejected promise, for arguments refused before the hub is asked.
+/// A rejected promise, for calls refused before the hub took them.
 pub(crate) fn rejected(error: OptInError) -> Promise {
-    promise(Err(error), None)
+    Promise::reject(&to_js_error(&error))
 }
 
 /// Keeps `client`'s token provider for the hub's `AskProvider`.
@@ -318,14 +344,26 @@ pub(crate) fn release(client: ClientId) {
 }
 
 /// Every asynchronous step: `tag` (bound) says which, `value` is what the
-/// promise settled with (the event, for an abort; nothing, for the timer).
-fn on_event(tag: f64, value: JsValue) {
+/// promise settled with (the event, for an abort; nothing, for the timer;
+/// `resolve`, for an executor, with `reject` as `more`).
+fn on_event(tag: f64, value: JsValue, more: JsValue) {
     let tag = tag as u64;
     let send = SendId(tag >> 4);
     match tag & 15 {
+        EXECUTOR => {
+            return state(|state| {
+                state.made = Some((value.unchecked_into(), more.unchecked_into()))
+            })
+        }
         TIMER => state(|state| state.timer = None),
-        FETCH_FULFILLED => return fetch_fulfilled(send, value),
-        FETCH_REJECTED => return fetch_rejected(send),
+        RESPONSE => return read_response(send, value),
+        TEXT => return read_text(send, value),
+        JSON => return answered(send, Some(value::json(&value))),
+        // Not JSON: a complete response all the same.
+        NOT_JSON => return answered(send, Some(None)),
+        // `fetch` rejected (network, CORS, a refused redirect, the signal),
+        // or the body could not be read.
+        FETCH_FAILED => return answered(send, None),
         PROVIDER_FULFILLED => {
             return provided(send, ProviderAnswer::Settled(value.as_string()), None)
         }
@@ -381,7 +419,7 @@ fn perform(output: Output) {
     }
 }
 
-// Not inlined, as `perform`, `settle`, `fetch_fulfilled` and `ask_provider`:
+// Not inlined, as `perform`, `settle` and `ask_provider`:
 // each has one caller, and kept apart they gzip better (measured: -102 B
 // together; `arm_timer` apart measured +21 B, so it stays inlined).
 #[inline(never)]
@@ -395,17 +433,11 @@ fn start_fetch(send: SendId, request: &ApiRequest, bearer: Option<&str>) {
     let Ok((response, controller)) = sent else {
         return with_hub(|hub, now| hub.on_response(send, None, now));
     };
-    let on_event = &driver().on_event;
-    let fulfilled = bind(on_event, FETCH_FULFILLED, send.0);
-    let rejected = bind(on_event, FETCH_REJECTED, send.0);
-    react(&response, &fulfilled, &rejected);
+    react(&response, send, RESPONSE, FETCH_FAILED);
     state(|state| {
         state.fetches.push(Fetch {
             send,
             controller,
-            stage: Stage::Response,
-            fulfilled,
-            rejected,
             status: 0,
             retry_after: None,
             text: String::new(),
@@ -421,78 +453,50 @@ fn take_fetch(send: SendId) -> Option<Fetch> {
     })
 }
 
-/// The stage the fetch `send` is at; `None` once it was cancelled.
-fn stage(send: SendId) -> Option<Stage> {
-    state(|state| Some(state.fetch(send)?.stage))
-}
-
-/// Moves the fetch `send` on to `stage`, waiting for `promise`.
-fn wait(send: SendId, stage: Stage, promise: &Promise) {
-    let reactions = state(|state| {
+fn read_response(send: SendId, value: JsValue) {
+    // A replaced `fetch` may resolve with anything: what is not an object
+    // reads as no response. Not `instanceof Response`: a polyfill's
+    // responses (another realm, node-fetch) work too.
+    if !value.is_object() {
+        return answered(send, None);
+    }
+    let response: &Response = value.unchecked_ref();
+    let status = response.status();
+    // Readable only when the server exposes it to CORS; otherwise absent.
+    let headers: HeaderList = response.headers().unchecked_into();
+    let retry_after = headers.get("retry-after").ok().and_then(|v| v.as_string());
+    let wanted = state(|state| {
         let fetch = state.fetch(send)?;
-        fetch.stage = stage;
-        Some((fetch.fulfilled.clone(), fetch.rejected.clone()))
+        fetch.status = status;
+        fetch.retry_after = retry_after;
+        Some(())
     });
-    if let Some((fulfilled, rejected)) = reactions {
-        react(promise, &fulfilled, &rejected);
+    if wanted.is_none() {
+        return; // Cancelled.
+    }
+    match response.text() {
+        Ok(text) => {
+            react(&text, send, TEXT, FETCH_FAILED);
+            // The text's second reaction, so it runs after `read_text` has
+            // kept the text; an empty body is not JSON either.
+            react(&value::parse_json(&text), send, JSON, NOT_JSON);
+        }
+        Err(_) => answered(send, None),
     }
 }
 
-#[inline(never)] // See `start_fetch`.
-fn fetch_fulfilled(send: SendId, value: JsValue) {
-    match stage(send) {
-        None => {}
-        Some(Stage::Response) => {
-            // A replaced `fetch` may resolve with anything: what is not an
-            // object reads as no response. Not `instanceof Response`: a
-            // polyfill's responses (another realm, node-fetch) work too.
-            if !value.is_object() {
-                return answered(send, None);
-            }
-            let response: &Response = value.unchecked_ref();
-            let status = response.status();
-            // Readable only when the server exposes it to CORS; otherwise absent.
-            let retry_after = response.headers().get("retry-after").ok().flatten();
-            state(|state| {
-                if let Some(fetch) = state.fetch(send) {
-                    fetch.status = status;
-                    fetch.retry_after = retry_after;
-                }
-            });
-            match response.text() {
-                Ok(text) => wait(send, Stage::Text, &text),
-                Err(_) => answered(send, None),
-            }
+/// Keeps the body's first [`MAX_KEPT_BODY`] UTF-16 units; its `JSON` or
+/// `NOT_JSON` step comes next.
+fn read_text(send: SendId, value: JsValue) {
+    let Some(text) = value.dyn_ref::<JsString>() else {
+        return answered(send, None);
+    };
+    let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
+    state(|state| {
+        if let Some(fetch) = state.fetch(send) {
+            fetch.text = kept;
         }
-        Some(Stage::Text) => {
-            let Some(text) = value.dyn_ref::<JsString>() else {
-                return answered(send, None);
-            };
-            let kept: String = text.slice(0, MAX_KEPT_BODY as u32).into();
-            let empty = kept.is_empty();
-            state(|state| {
-                if let Some(fetch) = state.fetch(send) {
-                    fetch.text = kept;
-                }
-            });
-            if empty {
-                return answered(send, Some(None));
-            }
-            wait(send, Stage::Json, &value::parse_json(text));
-        }
-        Some(Stage::Json) => answered(send, Some(value::json(&value))),
-    }
-}
-
-fn fetch_rejected(send: SendId) {
-    match stage(send) {
-        None => {}
-        // Not JSON: a complete response all the same.
-        Some(Stage::Json) => answered(send, Some(None)),
-        // `fetch` rejected (network, CORS, a refused redirect, the signal),
-        // or the body could not be read.
-        Some(_) => answered(send, None),
-    }
+    });
 }
 
 /// Reports the fetch `send`'s response to the hub: `None` when none arrived,
@@ -519,14 +523,16 @@ fn ask_provider(send: SendId, client: ClientId) {
         return;
     };
     let provider: Function = provider.unchecked_into();
-    match provider.call0(&JsValue::UNDEFINED) {
+    // `call1` with `undefined`, the binding `settle` uses anyway: one import
+    // fewer than `call0`, and the provider takes no arguments.
+    match provider.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED) {
         Err(thrown) => provided(send, ProviderAnswer::Threw, Some(thrown)),
-        Ok(returned) => {
-            let on_event = &driver().on_event;
-            let fulfilled = bind(on_event, PROVIDER_FULFILLED, send.0);
-            let rejected = bind(on_event, PROVIDER_REJECTED, send.0);
-            react(&Promise::resolve(&returned), &fulfilled, &rejected);
-        }
+        Ok(returned) => react(
+            &Promise::resolve(&returned),
+            send,
+            PROVIDER_FULFILLED,
+            PROVIDER_REJECTED,
+        ),
     }
 }
 
@@ -547,22 +553,11 @@ fn provided(send: SendId, answer: ProviderAnswer, cause: Option<JsValue>) {
 fn settle(call: CallId, result: &Result<Answer, Failed>) {
     let pending = state(|state| {
         let at = state.calls.iter().position(|p| p.call == call)?;
-        let pending = state.calls.swap_remove(at);
-        // The signal's listener goes when no other call uses that signal.
-        let last = pending.signal.as_ref().filter(|signal| {
-            !state
-                .calls
-                .iter()
-                .any(|p| p.signal.as_ref() == Some(signal))
-        });
-        Some((last.cloned(), pending))
+        Some(state.calls.swap_remove(at))
     });
-    let Some((last, pending)) = pending else {
+    let Some(pending) = pending else {
         return;
     };
-    if let Some(signal) = last {
-        let _ = signal.remove_event_listener_with_callback("abort", &driver().wake);
-    }
     // One `call1` for the three outcomes: the function and value differ.
     let (settle, value) = match result {
         Ok(Answer::Customer(token)) => (&pending.resolve, customer_token_to_js(token)),
@@ -580,8 +575,7 @@ fn failure_to_js(failed: &Failed) -> JsValue {
         .cause
         .and_then(|send| state(|state| find(&state.causes, send.0)));
     if let Some(cause) = cause {
-        // Setting a property on a fresh `Error` cannot fail.
-        let _ = js_sys::Reflect::set(&error, &JsValue::from_str("cause"), &cause);
+        error.unchecked_ref::<Failure>().set_cause(&cause);
     }
     error
 }
@@ -610,7 +604,7 @@ fn arm_timer(deadline: Option<f64>) {
     }
     if let Some(at) = deadline {
         let delay = (at - now()).max(0.0).ceil();
-        let handle = set_timeout(&driver().tick, delay);
+        let handle = set_timeout(&bind(&driver().on_event, TIMER, 0), delay);
         state(|state| state.timer = Some((at, handle)));
     }
 }

@@ -57,12 +57,7 @@ pub(crate) fn build(
     bearer: Option<&str>,
     signal: &AbortSignal,
 ) -> Result<Request, Transport> {
-    let method = match request.method {
-        Method::Get => HttpMethod::GET,
-        Method::Post => HttpMethod::POST,
-    };
     let mut builder = RequestBuilder::new(&request.url)
-        .method(method)
         .header("Accept", "application/json")
         // The bearer token must reach only the configured origin: never follow redirects.
         .redirect(RequestRedirect::Error)
@@ -72,6 +67,11 @@ pub(crate) fn build(
         // The landing page's URL may still hold the opt-in token.
         .referrer_policy(ReferrerPolicy::NoReferrer)
         .abort_signal(Some(signal));
+    // `GET` is the default (measured: setting only `POST` is 13 B gzip
+    // smaller than choosing between the two).
+    if request.method == Method::Post {
+        builder = builder.method(HttpMethod::POST);
+    }
     if let Some(bearer) = bearer {
         // Pushed rather than `concat`ed: `concat` links a generic join (~900 bytes).
         let mut authorization = String::with_capacity(7 + bearer.len());
@@ -79,12 +79,16 @@ pub(crate) fn build(
         authorization.push_str(bearer);
         builder = builder.header("Authorization", &authorization);
     }
-    let built = match &request.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.as_str()),
-        None => builder.build(),
+    // One way to build for both: a `body` of `undefined` is no body (as if
+    // left out of the `RequestInit`), and the `GET`s have none.
+    let body = match &request.body {
+        Some(body) => {
+            builder = builder.header("Content-Type", "application/json");
+            JsValue::from_str(body)
+        }
+        None => JsValue::UNDEFINED,
     };
+    let built = builder.body(body);
     // The URL and headers were validated, so building does not fail in
     // practice; if it did, no request went out.
     built.map(Request::from).map_err(|_| Transport)

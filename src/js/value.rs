@@ -7,7 +7,7 @@
 //! results and errors are written with serde-wasm-bindgen from the core
 //! types' serde derives ([`to_js`]).
 
-use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,19 +50,14 @@ extern "C" {
     static JSON_PARSE: Function;
 }
 
-/// `JSON.parse(text)` as a promise, without copying `text` into wasm memory:
-/// it fulfils with the parsed value and rejects when `text` is not JSON.
+/// `JSON.parse` of what `text` fulfils with, as a promise, without copying
+/// the text into wasm memory: it fulfils with the parsed value and rejects
+/// when the text is not JSON (or `text` rejects).
 /// A promise reaction rather than a call, so a malformed body rejects rather
 /// than throws: wasm-bindgen 0.2.130 leaks an externref table slot each time
 /// a `catch` import that returns a value throws.
-pub(crate) fn parse_json(text: &JsString) -> Promise {
-    JSON_PARSE.with(|parse| {
-        map(
-            &Promise::resolve(text.unchecked_ref::<JsValue>()),
-            parse,
-            None,
-        )
-    })
+pub(crate) fn parse_json(text: &Promise) -> Promise {
+    JSON_PARSE.with(|parse| map(text, parse, None))
 }
 
 /// A value from `JSON.parse` as [`Json`]; `None` when arrays or objects nest
@@ -166,7 +161,8 @@ mod tests {
 
     /// What the driver gets from [`parse_json`]: the walked value, or `None`.
     async fn parsed(text: &str) -> Option<Json> {
-        let parsed = wasm_bindgen_futures::JsFuture::from(parse_json(&JsString::from(text)));
+        let text = Promise::resolve(&JsValue::from_str(text));
+        let parsed = wasm_bindgen_futures::JsFuture::from(parse_json(&text));
         json(&parsed.await.ok()?)
     }
 
