@@ -29,11 +29,11 @@ export interface OptInError extends Error, ErrorFields {
 pub fn to_js_error(error: &OptInError) -> JsValue {
     let js_error = js_sys::Error::new(&error.message());
     js_error.set_name(ERROR_NAME);
+    // `to_js` gives `null` if serializing failed, which `Object.assign`
+    // skips as a source: the error then keeps its message, name and stack.
     let fields = value::to_js(&error.fields());
-    if fields.is_object() {
-        let object: &js_sys::Object = js_error.unchecked_ref();
-        js_sys::Object::assign(object, fields.unchecked_ref::<js_sys::Object>());
-    }
+    let object: &js_sys::Object = js_error.unchecked_ref();
+    js_sys::Object::assign(object, fields.unchecked_ref::<js_sys::Object>());
     js_error.into()
 }
 
