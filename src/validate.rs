@@ -228,6 +228,7 @@ pub(crate) fn push_decimal(out: &mut String, value: u32) {
 // a dozen of them); a plain loop over a `fn` pointer exists once.
 
 /// Whether every byte of `bytes` is `allowed` (true when there are none).
+#[inline(never)]
 pub(crate) fn all_bytes(bytes: &[u8], allowed: fn(u8) -> bool) -> bool {
     for &byte in bytes {
         if !allowed(byte) {
@@ -238,6 +239,7 @@ pub(crate) fn all_bytes(bytes: &[u8], allowed: fn(u8) -> bool) -> bool {
 }
 
 /// Whether some byte of `bytes` `matches`.
+#[inline(never)]
 pub(crate) fn any_byte(bytes: &[u8], matches: fn(u8) -> bool) -> bool {
     for &byte in bytes {
         if matches(byte) {
@@ -248,6 +250,7 @@ pub(crate) fn any_byte(bytes: &[u8], matches: fn(u8) -> bool) -> bool {
 }
 
 /// Whether some character of `text` `matches`.
+#[inline(never)]
 pub(crate) fn any_char(text: &str, matches: fn(char) -> bool) -> bool {
     for c in text.chars() {
         if matches(c) {
