@@ -45,12 +45,11 @@ pub fn is_opt_in_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
     if !value.is_object() {
         return false;
     }
-    let property = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
-    property("name")
-        .and_then(|name| name.as_string())
-        .as_deref()
-        == Some(ERROR_NAME)
-        && property("code").is_some_and(|code| code.is_string())
+    // A throwing getter reads as `undefined`. The name is compared in
+    // JavaScript (`===`), without copying it into a Rust `String`.
+    let property =
+        |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or_default();
+    property("name") == ERROR_NAME && property("code").is_string()
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
