@@ -142,9 +142,10 @@ fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
 
 /// `value` if its rules found no problem, else the `invalid_input` error for
 /// `field`. The rules return only the problem, so each of their many early
-/// returns writes a `&'static str` rather than a whole `OptInError`. Out of
-/// line, so the four validators share one copy of the error building.
-#[inline(never)]
+/// returns writes a `&'static str` rather than a whole `OptInError`. Left to
+/// the inliner: with every function inlinable (the release build's
+/// `-Zcross-crate-inline-threshold=always`), an out-of-line copy measured
+/// 79 B gzip larger than inlining it into the four validators.
 fn accept<'a>(
     field: &'static str,
     value: &'a str,
