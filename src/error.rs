@@ -397,6 +397,8 @@ impl OptInError {
     /// The flat property set of the JavaScript error.
     // One match fills `status` along with the variant's own fields (rather
     // than calling `status()`, a second match on the variant in the wasm).
+    // Out of line: inlined into `to_js_error` it measured 9 B gzip larger.
+    #[inline(never)]
     pub fn fields(&self) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),

@@ -116,6 +116,9 @@ fn email_rules(value: &str) -> Result<(), Problem> {
 
 /// The anonymous access token, which goes into the `Authorization` header:
 /// visible ASCII only (the header would be refused otherwise), at most 8 KiB.
+// Inlined into each of its callers (the engine's three, the options
+// reader's one): measured 27 B gzip smaller than its one out-of-line copy.
+#[inline(always)]
 pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
     accept("anonymousToken", value, anonymous_token_rules(value))
 }
