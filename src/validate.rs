@@ -187,6 +187,8 @@ pub(crate) fn has_space_or_control(value: &str) -> bool {
 
 /// Whether `text` contains `..`, compared as bytes (`str::contains` with a
 /// string pattern would link its searcher's panic paths into the wasm).
+// Out of line: measured 7 B gzip smaller than inlined into the email check.
+#[inline(never)]
 fn has_double_dot(text: &[u8]) -> bool {
     let mut previous = 0;
     for &byte in text {
