@@ -37,6 +37,9 @@ pub struct AnonymousLogin {
 
 impl AnonymousLogin {
     /// Validates `client_id` (visible ASCII, at most 256 characters) for `target`.
+    // Inlining hints here and below: each measured smaller in the release
+    // wasm (which inlines across crates), 14 to 39 B gzip.
+    #[inline(always)]
     pub fn new(target: &Target, client_id: &str) -> Result<AnonymousLogin, OptInError> {
         let invalid = |problem| Err(OptInError::invalid("clientId", problem));
         if client_id.is_empty() {
@@ -193,6 +196,7 @@ impl Session {
 
     /// The session after a refresh. Emporix may leave out the refresh token
     /// (it stays the same); then the current one and its expiry are kept.
+    #[inline(never)]
     pub fn refreshed(self, grant: Grant, requested_at: f64) -> Session {
         if grant.refresh_token.is_some() {
             return Session::granted(grant, requested_at);
@@ -211,6 +215,7 @@ impl Session {
 
     /// What to do at `now`: use the access token until shortly before it
     /// expires, then refresh while the refresh token is good, else renew.
+    #[inline(always)]
     pub fn next(&self, now: f64) -> Next<'_> {
         if self.renew_at.is_none_or(|at| now < at) {
             return Next::Use(&self.access_token);
@@ -235,6 +240,7 @@ impl Session {
 /// When to renew a token issued at `issued_at` for `lifetime_secs`: a tenth of
 /// its lifetime early, at most [`MAX_RENEW_MARGIN_MS`], so that short
 /// lifetimes keep most of their use. A negative lifetime counts as zero.
+#[inline(never)]
 fn renew_at(issued_at: f64, lifetime_secs: Option<i64>) -> Option<f64> {
     let lifetime = lifetime_secs?.max(0) as f64 * 1000.0;
     Some(issued_at + lifetime - (lifetime / 10.0).min(MAX_RENEW_MARGIN_MS))

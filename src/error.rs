@@ -395,10 +395,14 @@ impl OptInError {
     }
 
     /// The flat property set of the JavaScript error.
+    // One match fills `status` along with the variant's own fields (rather
+    // than calling `status()`, a second match on the variant in the wasm).
+    // Out of line: inlined into `to_js_error` it measured 9 B gzip larger.
+    #[inline(never)]
     pub fn fields(&self) -> ErrorFields<'_> {
         let mut fields = ErrorFields {
             code: self.code(),
-            status: self.status().map(u32::from),
+            status: None,
             field: None,
             error_type: None,
             server_message: None,
@@ -412,19 +416,36 @@ impl OptInError {
         match self {
             OptInError::InvalidInput { field, .. } => fields.field = Some(field),
             OptInError::BadRequest { body, .. } => {
+                fields.status = Some(400);
                 fields.error_type = body.error_type.as_deref();
                 fields.server_message = body.message.as_deref();
                 fields.details = body.details.as_deref();
                 fields.more_info = body.more_info.as_deref();
             }
             OptInError::Unauthorized { fault } => {
+                fields.status = Some(401);
                 fields.faultstring = fault.faultstring.as_deref();
                 fields.errorcode = fault.errorcode.as_deref();
             }
-            OptInError::RateLimited { retry_after }
-            | OptInError::ServerError { retry_after, .. } => fields.retry_after = *retry_after,
-            OptInError::UnexpectedStatus { body, .. } => fields.body = Some(body),
-            _ => {}
+            OptInError::RateLimited { retry_after } => {
+                fields.status = Some(429);
+                fields.retry_after = *retry_after;
+            }
+            OptInError::ServerError {
+                status,
+                retry_after,
+            } => {
+                fields.status = Some(u32::from(*status));
+                fields.retry_after = *retry_after;
+            }
+            OptInError::UnexpectedStatus { status, body } => {
+                fields.status = Some(u32::from(*status));
+                fields.body = Some(body);
+            }
+            OptInError::InvalidResponse { status, .. } => {
+                fields.status = Some(u32::from(*status));
+            }
+            OptInError::Network { .. } | OptInError::Timeout { .. } | OptInError::Aborted => {}
         }
         fields
     }

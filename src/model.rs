@@ -248,6 +248,9 @@ fn integer(value: Option<&Json>) -> Option<i64> {
 }
 
 /// A boolean, given as a JSON boolean or the string `"true"`/`"false"`.
+// Out of line: inlined, its two case-insensitive compares measured 38 B
+// gzip larger.
+#[inline(never)]
 fn flag(value: Option<&Json>) -> Option<bool> {
     match value? {
         Json::Bool(b) => Some(*b),

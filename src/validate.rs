@@ -116,6 +116,9 @@ fn email_rules(value: &str) -> Result<(), Problem> {
 
 /// The anonymous access token, which goes into the `Authorization` header:
 /// visible ASCII only (the header would be refused otherwise), at most 8 KiB.
+// Inlined into each of its callers (the engine's three, the options
+// reader's one): measured 27 B gzip smaller than its one out-of-line copy.
+#[inline(always)]
 pub fn anonymous_token(value: &str) -> Result<&str, OptInError> {
     accept("anonymousToken", value, anonymous_token_rules(value))
 }
@@ -142,9 +145,10 @@ fn anonymous_token_rules(value: &str) -> Result<(), Problem> {
 
 /// `value` if its rules found no problem, else the `invalid_input` error for
 /// `field`. The rules return only the problem, so each of their many early
-/// returns writes a `&'static str` rather than a whole `OptInError`. Out of
-/// line, so the four validators share one copy of the error building.
-#[inline(never)]
+/// returns writes a `&'static str` rather than a whole `OptInError`. Left to
+/// the inliner: with every function inlinable (the release build's
+/// `-Zcross-crate-inline-threshold=always`), an out-of-line copy measured
+/// 79 B gzip larger than inlining it into the four validators.
 fn accept<'a>(
     field: &'static str,
     value: &'a str,
@@ -183,6 +187,8 @@ pub(crate) fn has_space_or_control(value: &str) -> bool {
 
 /// Whether `text` contains `..`, compared as bytes (`str::contains` with a
 /// string pattern would link its searcher's panic paths into the wasm).
+// Out of line: measured 7 B gzip smaller than inlined into the email check.
+#[inline(never)]
 fn has_double_dot(text: &[u8]) -> bool {
     let mut previous = 0;
     for &byte in text {
@@ -228,6 +234,7 @@ pub(crate) fn push_decimal(out: &mut String, value: u32) {
 // a dozen of them); a plain loop over a `fn` pointer exists once.
 
 /// Whether every byte of `bytes` is `allowed` (true when there are none).
+#[inline(never)]
 pub(crate) fn all_bytes(bytes: &[u8], allowed: fn(u8) -> bool) -> bool {
     for &byte in bytes {
         if !allowed(byte) {
@@ -238,6 +245,7 @@ pub(crate) fn all_bytes(bytes: &[u8], allowed: fn(u8) -> bool) -> bool {
 }
 
 /// Whether some byte of `bytes` `matches`.
+#[inline(never)]
 pub(crate) fn any_byte(bytes: &[u8], matches: fn(u8) -> bool) -> bool {
     for &byte in bytes {
         if matches(byte) {
@@ -248,6 +256,7 @@ pub(crate) fn any_byte(bytes: &[u8], matches: fn(u8) -> bool) -> bool {
 }
 
 /// Whether some character of `text` `matches`.
+#[inline(never)]
 pub(crate) fn any_char(text: &str, matches: fn(char) -> bool) -> bool {
     for c in text.chars() {
         if matches(c) {

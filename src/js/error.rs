@@ -29,11 +29,11 @@ export interface OptInError extends Error, ErrorFields {
 pub fn to_js_error(error: &OptInError) -> JsValue {
     let js_error = js_sys::Error::new(&error.message());
     js_error.set_name(ERROR_NAME);
+    // `to_js` gives `null` if serializing failed, which `Object.assign`
+    // skips as a source: the error then keeps its message, name and stack.
     let fields = value::to_js(&error.fields());
-    if fields.is_object() {
-        let object: &js_sys::Object = js_error.unchecked_ref();
-        js_sys::Object::assign(object, fields.unchecked_ref::<js_sys::Object>());
-    }
+    let object: &js_sys::Object = js_error.unchecked_ref();
+    js_sys::Object::assign(object, fields.unchecked_ref::<js_sys::Object>());
     js_error.into()
 }
 
@@ -45,12 +45,11 @@ pub fn is_opt_in_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
     if !value.is_object() {
         return false;
     }
-    let property = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
-    property("name")
-        .and_then(|name| name.as_string())
-        .as_deref()
-        == Some(ERROR_NAME)
-        && property("code").is_some_and(|code| code.is_string())
+    // A throwing getter reads as `undefined`. The name is compared in
+    // JavaScript (`===`), without copying it into a Rust `String`.
+    let property =
+        |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or_default();
+    property("name") == ERROR_NAME && property("code").is_string()
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
