@@ -39,7 +39,9 @@ for dir in vendor/*/; do
   expected="$work/$name"
   mkdir -p "$expected"
   tar -xzf "$(crate_archive "$name" "$version")" -C "$expected" --strip-components=1
-  patch --quiet --batch --directory "$expected" -p1 <"$patch"
+  # git, which every checkout has (a new machine may lack `patch`), applies it
+  # to the unpacked release, outside this repository (--unsafe-paths).
+  git apply --unsafe-paths --directory="$expected" -p1 "$patch"
   if diff -r "$expected" "$dir" >"$work/diff"; then
     echo "[vendor] $name $version: the crates.io release plus $patch"
   else

@@ -229,7 +229,9 @@ impl Options {
         Err(OptInError::invalid(name, problem))
     }
 
-    /// Where a string option is kept.
+    /// Where a string option is kept. `take` asks only for the string slots:
+    /// the last arm is the anonymous token's two (`AnonymousToken`,
+    /// `TokenOrProvider` given a string).
     fn text(&mut self, slot: Slot) -> &mut Option<String> {
         match slot {
             Slot::Tenant => &mut self.tenant,
